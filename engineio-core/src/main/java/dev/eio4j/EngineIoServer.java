@@ -1,0 +1,182 @@
+package dev.eio4j;
+
+import dev.eio4j.internal.Engine;
+import dev.eio4j.protocol.Packet;
+import dev.eio4j.spi.HttpExchange;
+import dev.eio4j.spi.WsUpgrade;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
+
+/**
+ * An Engine.IO server: protocol v3 and v4 over long-polling, JSONP and WebSocket, with the upgrade
+ * between them.
+ *
+ * <pre>{@code
+ * EngineIoServer server = EngineIoServer.builder().pingInterval(Duration.ofSeconds(25)).build();
+ * server.onConnection(socket -> {
+ *   socket.onMessage(message -> socket.send(message));   // echo, text or binary
+ *   socket.onClose(reason -> log.info("closed: {}", reason));
+ *   socket.send("你好,世界!");
+ * });
+ * RunningServer running = server.listen(3000);           // the Netty runtime, if on the classpath
+ * }</pre>
+ *
+ * <p>The server itself does no I/O. {@link #listen(int)} finds a standalone runtime ({@code
+ * engineio-netty}) through {@link ServiceLoader}; an embedding adapter (e.g. a servlet) instead calls
+ * {@link #handles}, {@link #handleRequest} and {@link #handleUpgrade}. Thread-safe.
+ */
+public final class EngineIoServer {
+  private final Engine engine;
+  private final List<RunningServer> running = new ArrayList<>(1);
+
+  private EngineIoServer(EngineIoOptions options) {
+    this.engine = new Engine(options);
+  }
+
+  /** A server with these options. */
+  public static EngineIoServer create(EngineIoOptions options) {
+    return new EngineIoServer(Objects.requireNonNull(options, "options"));
+  }
+
+  /** A builder of a server; every option has the documented default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The options. */
+  public EngineIoOptions options() {
+    return engine.options();
+  }
+
+  /**
+   * Adds a listener for new sockets. It runs on the socket's lane (or its listener executor) before
+   * any other event of that socket, so listeners registered inside it miss nothing.
+   */
+  public EngineIoServer onConnection(Consumer<EngineIoSocket> listener) {
+    engine.addConnectionListener(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Adds a listener for refused requests (the reference's {@code connection_error}). */
+  public EngineIoServer onConnectionError(Consumer<ConnectionError> listener) {
+    engine.addErrorListener(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Listens on every interface at {@code port} with the standalone runtime. */
+  public RunningServer listen(int port) {
+    return listen("0.0.0.0", port);
+  }
+
+  /**
+   * Listens on {@code host:port} (port 0 picks a free one) with the first {@link ServerRuntime} found
+   * on the class path.
+   *
+   * @throws IllegalStateException when no runtime (e.g. {@code engineio-netty}) is on the class path
+   * @throws UncheckedIOException when the port cannot be bound
+   */
+  public RunningServer listen(String host, int port) {
+    ServerRuntime runtime =
+        ServiceLoader.load(ServerRuntime.class, EngineIoServer.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no Engine.IO runtime on the class path: add dev.eio4j:engineio-netty"));
+    try {
+      RunningServer r = runtime.start(this, host, port);
+      synchronized (running) {
+        running.add(r);
+      }
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
+    }
+  }
+
+  /** The open sockets (a live view). */
+  public Collection<? extends EngineIoSocket> sockets() {
+    return engine.sessions();
+  }
+
+  /** One open socket by id. */
+  public Optional<EngineIoSocket> socket(String id) {
+    return Optional.ofNullable(engine.session(id));
+  }
+
+  /** How many sockets are open. */
+  public int socketCount() {
+    return engine.sessionCount();
+  }
+
+  /** Queues a text message for every open socket; returns how many accepted it. */
+  public int broadcast(String text) {
+    return engine.broadcast(Packet.message(text), text.length());
+  }
+
+  /** Queues a binary message for every open socket (the array is shared: do not modify it). */
+  public int broadcast(byte[] data) {
+    return engine.broadcast(Packet.message(data), data.length);
+  }
+
+  /** Queues a binary message (copied once) for every open socket. */
+  public int broadcast(ByteBuffer data) {
+    byte[] copy = new byte[data.remaining()];
+    data.duplicate().get(copy);
+    return broadcast(copy);
+  }
+
+  /** True when the request target belongs to Engine.IO (prefix match on the configured path). */
+  public boolean handles(String uri) {
+    return engine.handles(uri);
+  }
+
+  /** Adapter entry point: one HTTP request under the Engine.IO path. */
+  public void handleRequest(HttpExchange exchange) {
+    engine.handleRequest(exchange);
+  }
+
+  /** Adapter entry point: one WebSocket handshake under the Engine.IO path. */
+  public void handleUpgrade(WsUpgrade upgrade) {
+    engine.handleUpgrade(upgrade);
+  }
+
+  /**
+   * Closes every socket ("forced close"), refuses new handshakes and stops the runtimes started with
+   * {@link #listen}.
+   */
+  public void close() {
+    engine.close();
+    List<RunningServer> copy;
+    synchronized (running) {
+      copy = new ArrayList<>(running);
+      running.clear();
+    }
+    for (RunningServer r : copy) {
+      r.close();
+    }
+  }
+
+  /** Closes every socket without stopping runtimes (used by runtimes on their own shutdown). */
+  public void closeSessions() {
+    engine.close();
+  }
+
+  /** Builds a server; the option setters are those of {@link EngineIoOptions.Builder}. */
+  public static final class Builder extends EngineIoOptions.Builder<Builder> {
+    Builder() {}
+
+    /** Validates the options and creates the server. */
+    public EngineIoServer build() {
+      return new EngineIoServer(buildOptions());
+    }
+  }
+}

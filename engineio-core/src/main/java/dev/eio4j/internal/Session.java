@@ -1,0 +1,634 @@
+package dev.eio4j.internal;
+
+import dev.eio4j.DisconnectReason;
+import dev.eio4j.EngineIoOptions;
+import dev.eio4j.EngineIoSocket;
+import dev.eio4j.Message;
+import dev.eio4j.ReadyState;
+import dev.eio4j.SendResult;
+import dev.eio4j.codec.OpenPacket;
+import dev.eio4j.protocol.Packet;
+import dev.eio4j.protocol.PacketType;
+import dev.eio4j.protocol.ProtocolVersion;
+import dev.eio4j.protocol.TransportType;
+import dev.eio4j.spi.Cancellable;
+import dev.eio4j.spi.EngineRequest;
+import dev.eio4j.spi.Lane;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session: its state machine, write buffer, heartbeat and upgrade. Every field marked "lane" is
+ * touched only on {@link #lane}; public methods of {@link EngineIoSocket} hop onto it. There is no lock
+ * in this class and nothing here blocks.
+ *
+ * <p>States: {@code OPENING → OPEN → CLOSING → CLOSED}. Upgrade: {@code NONE → PROBING (WS accepted)
+ * → PROBED (3probe sent) → UPGRADED}, or back to {@code NONE} when the probe fails. {@link
+ * #finish(DisconnectReason, String)} is the only way to {@code CLOSED}: it cancels every timer, releases
+ * the transports, removes the session from the registry and emits the close event exactly once.
+ */
+public final class Session implements EngineIoSocket {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+  private static final long NOOP_TICK_MS = 100;
+
+  enum UpgradeState {
+    NONE,
+    PROBING,
+    PROBED,
+    UPGRADED
+  }
+
+  final Engine engine;
+  final String id;
+  final ProtocolVersion protocol;
+  final EngineRequest request;
+  final Lane lane;
+  final EngineIoOptions options;
+  private final Executor events;
+
+  private volatile ReadyState state = ReadyState.OPENING; // written on lane only
+  private volatile Transport transport; // written on lane only
+  private final ArrayDeque<Packet> writeBuffer = new ArrayDeque<>(); // lane
+  private final AtomicLong buffered = new AtomicLong();
+  private boolean flushScheduled; // lane
+  private boolean closeAfterDrain; // lane
+
+  // heartbeat (lane)
+  private Cancellable pingIntervalTimer = Cancellable.NONE;
+  private Cancellable pingTimeoutTimer = Cancellable.NONE;
+  private boolean awaitingPong;
+  private boolean graceUsed;
+
+  // upgrade (lane)
+  private volatile UpgradeState upgradeState = UpgradeState.NONE; // written on lane only
+  private WsTransport upgrading;
+  private Cancellable upgradeTimer = Cancellable.NONE;
+  private Cancellable noopTicker = Cancellable.NONE;
+
+  private Cancellable closeTimer = Cancellable.NONE; // lane
+
+  private final List<Consumer<Message>> messageListeners = new CopyOnWriteArrayList<>();
+  private final List<CloseListener> closeListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<TransportType>> upgradingListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<TransportType>> upgradeListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Packet>> packetListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Packet>> packetCreateListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<Packet>>> flushListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> heartbeatListeners = new CopyOnWriteArrayList<>();
+
+  Session(Engine engine, String id, ProtocolVersion protocol, EngineRequest request, Lane lane) {
+    this.engine = engine;
+    this.id = id;
+    this.protocol = protocol;
+    this.request = request;
+    this.lane = lane;
+    this.options = engine.options();
+    Executor ex = options.listenerExecutor();
+    this.events = ex == null ? null : new SerialExecutor(ex);
+  }
+
+  // ---------------------------------------------------------------- public API (any thread)
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public ProtocolVersion protocol() {
+    return protocol;
+  }
+
+  @Override
+  public TransportType transport() {
+    Transport t = transport;
+    return t == null ? TransportType.POLLING : t.type();
+  }
+
+  @Override
+  public EngineRequest request() {
+    return request;
+  }
+
+  @Override
+  public ReadyState readyState() {
+    return state;
+  }
+
+  @Override
+  public SendResult send(String text) {
+    return enqueue(Packet.message(text), text.length());
+  }
+
+  @Override
+  public SendResult send(byte[] data) {
+    return enqueue(Packet.message(data), data.length);
+  }
+
+  @Override
+  public SendResult send(ByteBuffer data) {
+    byte[] copy = new byte[data.remaining()];
+    data.duplicate().get(copy);
+    return send(copy);
+  }
+
+  @Override
+  public SendResult send(Message message) {
+    return message.isBinary() ? send(message.bytes()) : send(message.text());
+  }
+
+  /** Queues an already-built message packet (used by broadcast, which shares one packet). */
+  SendResult sendShared(Packet packet, int size) {
+    return enqueue(packet, size);
+  }
+
+  @Override
+  public long bufferedAmount() {
+    return buffered.get();
+  }
+
+  @Override
+  public void close() {
+    runOnLane(this::closeRequested);
+  }
+
+  @Override
+  public EngineIoSocket onMessage(Consumer<Message> listener) {
+    messageListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onClose(Consumer<DisconnectReason> listener) {
+    closeListeners.add((reason, description) -> listener.accept(reason));
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onClose(CloseListener listener) {
+    closeListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onUpgrading(Consumer<TransportType> listener) {
+    upgradingListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onUpgrade(Consumer<TransportType> listener) {
+    upgradeListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onPacket(Consumer<Packet> listener) {
+    packetListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onPacketCreate(Consumer<Packet> listener) {
+    packetCreateListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onFlush(Consumer<List<Packet>> listener) {
+    flushListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onDrain(Runnable listener) {
+    drainListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public EngineIoSocket onHeartbeat(Runnable listener) {
+    heartbeatListeners.add(listener);
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return "Session{" + id + ", v" + protocol.number() + ", " + transport() + ", " + state + "}";
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  private SendResult enqueue(Packet packet, int size) {
+    if (state != ReadyState.OPEN) {
+      return SendResult.CLOSED;
+    }
+    long after = buffered.addAndGet(size);
+    if (after > options.maxBufferedBytes() && after != size) {
+      buffered.addAndGet(-size);
+      return SendResult.BUFFER_FULL;
+    }
+    runOnLane(
+        () -> {
+          if (state != ReadyState.OPEN) {
+            buffered.addAndGet(-size);
+            return;
+          }
+          sendPacket(packet, size);
+        });
+    return SendResult.QUEUED;
+  }
+
+  private void runOnLane(Runnable task) {
+    if (lane.inLane()) {
+      task.run();
+    } else {
+      lane.execute(task);
+    }
+  }
+
+  /** Queues a packet and schedules a flush at the end of the current lane task (lane). */
+  void sendPacket(Packet packet, int accountedSize) {
+    if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
+      buffered.addAndGet(-accountedSize);
+      return;
+    }
+    writeBuffer.add(packet);
+    sizes.add(accountedSize);
+    emitPacket(packetCreateListeners, packet);
+    scheduleFlush();
+  }
+
+  private final ArrayDeque<Integer> sizes = new ArrayDeque<>(); // lane; parallel to writeBuffer
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      lane.execute(this::flush);
+    }
+  }
+
+  /** Hands everything queued to the transport if it can take it (lane). */
+  void flush() {
+    flushScheduled = false;
+    Transport t = transport;
+    if (state == ReadyState.CLOSED || writeBuffer.isEmpty() || t == null || !t.writable()) {
+      return;
+    }
+    List<Packet> batch = new ArrayList<>(writeBuffer);
+    long bytes = 0;
+    for (Integer s : sizes) {
+      bytes += s;
+    }
+    writeBuffer.clear();
+    sizes.clear();
+    if (!flushListeners.isEmpty()) {
+      emit(() -> flushListeners.forEach(l -> l.accept(batch)));
+    }
+    t.send(batch);
+    buffered.addAndGet(-bytes);
+    if (!drainListeners.isEmpty()) {
+      emit(() -> drainListeners.forEach(Runnable::run));
+    }
+    if (closeAfterDrain && state == ReadyState.CLOSING) {
+      closeAfterDrain = false;
+      closeTransport();
+    }
+  }
+
+  boolean hasQueuedPackets() {
+    return !writeBuffer.isEmpty();
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  /** Sends the open packet (and the initial packet), starts the heartbeat, announces the socket (lane). */
+  void open(Transport initial) {
+    transport = initial;
+    state = ReadyState.OPEN;
+    List<String> upgrades = new ArrayList<>(1);
+    if (initial.type() == TransportType.POLLING
+        && options.allowUpgrades()
+        && options.transports().contains(TransportType.WEBSOCKET)) {
+      upgrades.add("websocket");
+    }
+    String json =
+        OpenPacket.json(
+            id,
+            upgrades,
+            options.pingInterval().toMillis(),
+            options.pingTimeout().toMillis(),
+            options.maxHttpBufferSize());
+    sendPacket(Packet.text(PacketType.OPEN, json), 0);
+    if (options.initialPacket() != null) {
+      sendPacket(Packet.message(options.initialPacket()), 0);
+    }
+    startHeartbeat();
+    engine.announce(this);
+    flush();
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /** A packet that arrived on the session's current transport (lane). */
+  void onPacket(Packet packet) {
+    if (state != ReadyState.OPEN) {
+      return;
+    }
+    emitPacket(packetListeners, packet);
+    if (awaitingPong && !graceUsed && packet.type() != PacketType.PONG && protocol == ProtocolVersion.V4) {
+      // protocol.md §5: any non-pong packet restarts the pong wait once per ping (6.6.x grace rule)
+      graceUsed = true;
+      armPingTimeout(options.pingTimeout().toMillis());
+    }
+    switch (packet.type()) {
+      case PING -> {
+        if (protocol == ProtocolVersion.V3) {
+          armPingTimeout(v3Timeout());
+          sendPacket(Packet.PONG, 0);
+          emitHeartbeat();
+        } else {
+          finish(DisconnectReason.TRANSPORT_ERROR, "invalid heartbeat direction");
+        }
+      }
+      case PONG -> {
+        if (protocol == ProtocolVersion.V4) {
+          awaitingPong = false;
+          pingTimeoutTimer.cancel();
+          schedulePing();
+          emitHeartbeat();
+        } else {
+          finish(DisconnectReason.TRANSPORT_ERROR, "invalid heartbeat direction");
+        }
+      }
+      case MESSAGE -> {
+        Message m = packet.isBinary() ? Message.binary(packet.binary()) : Message.text(packet.text() == null ? "" : packet.text());
+        if (!messageListeners.isEmpty()) {
+          emit(() -> messageListeners.forEach(l -> l.accept(m)));
+        }
+      }
+      case CLOSE -> finish(DisconnectReason.TRANSPORT_CLOSE, null); // over WS; polling handles its own
+      default -> {
+        // open/upgrade/noop on the session transport: ignored, as the reference does
+      }
+    }
+  }
+
+  /** The transport could not decode what the client sent (lane). */
+  void onParseError(String detail) {
+    if (state == ReadyState.CLOSED) {
+      return;
+    }
+    log.debug("session {} parse error: {}", id, LogSafe.escape(detail));
+    finish(DisconnectReason.PARSE_ERROR, detail);
+  }
+
+  // ---------------------------------------------------------------- heartbeat
+
+  private void startHeartbeat() {
+    if (protocol == ProtocolVersion.V4) {
+      schedulePing();
+    } else {
+      armPingTimeout(v3Timeout());
+    }
+  }
+
+  private long v3Timeout() {
+    return options.pingInterval().toMillis() + options.pingTimeout().toMillis();
+  }
+
+  private void schedulePing() {
+    pingIntervalTimer.cancel();
+    pingIntervalTimer =
+        lane.schedule(
+            options.pingInterval().toMillis(),
+            () -> {
+              if (state != ReadyState.OPEN && state != ReadyState.CLOSING) {
+                return;
+              }
+              awaitingPong = true;
+              graceUsed = false;
+              sendPacket(Packet.PING, 0);
+              armPingTimeout(options.pingTimeout().toMillis());
+            });
+  }
+
+  private void armPingTimeout(long millis) {
+    pingTimeoutTimer.cancel();
+    pingTimeoutTimer = lane.schedule(millis, () -> finish(DisconnectReason.PING_TIMEOUT, null));
+  }
+
+  // ---------------------------------------------------------------- upgrade
+
+  /** A WebSocket carrying this session's sid was accepted (lane). */
+  void startUpgrade(WsTransport ws) {
+    if (state != ReadyState.OPEN
+        || upgradeState != UpgradeState.NONE
+        || !(transport instanceof PollingTransport)) {
+      ws.closeConnection();
+      return;
+    }
+    upgradeState = UpgradeState.PROBING;
+    upgrading = ws;
+    engine.debugTransition(this, "upgrade NONE -> PROBING");
+    upgradeTimer =
+        lane.schedule(options.upgradeTimeout().toMillis(), () -> abortUpgrade("upgrade timeout"));
+  }
+
+  /** A packet on the WebSocket being probed (lane). */
+  void onProbePacket(WsTransport ws, Packet packet) {
+    if (ws != upgrading) {
+      return;
+    }
+    if (packet.type() == PacketType.PING && "probe".equals(packet.text()) && upgradeState == UpgradeState.PROBING) {
+      ws.sendDirect(Packet.PROBE_PONG);
+      upgradeState = UpgradeState.PROBED;
+      engine.debugTransition(this, "upgrade PROBING -> PROBED");
+      TransportType t = TransportType.WEBSOCKET;
+      if (!upgradingListeners.isEmpty()) {
+        emit(() -> upgradingListeners.forEach(l -> l.accept(t)));
+      }
+      noopTicker = lane.schedule(NOOP_TICK_MS, this::noopTick);
+    } else if (packet.type() == PacketType.UPGRADE) {
+      if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
+        abortUpgrade("socket closing");
+        return;
+      }
+      commitUpgrade(ws);
+    } else {
+      abortUpgrade("invalid packet during upgrade: " + packet.type());
+    }
+  }
+
+  private void noopTick() {
+    if (upgrading == null) {
+      return;
+    }
+    if (transport instanceof PollingTransport p && p.writable()) {
+      p.send(List.of(Packet.NOOP));
+    }
+    noopTicker = lane.schedule(NOOP_TICK_MS, this::noopTick);
+  }
+
+  private void commitUpgrade(WsTransport ws) {
+    upgradeTimer.cancel();
+    noopTicker.cancel();
+    Transport old = transport;
+    upgrading = null;
+    upgradeState = UpgradeState.UPGRADED;
+    transport = ws;
+    ws.promoted();
+    if (old != null) {
+      old.discard();
+    }
+    engine.debugTransition(this, "upgrade -> UPGRADED (websocket)");
+    if (protocol == ProtocolVersion.V3) {
+      // [ref-bug] fixed: the reference never re-arms the v3 heartbeat after an upgrade (protocol.md §5)
+      armPingTimeout(v3Timeout());
+    }
+    TransportType t = TransportType.WEBSOCKET;
+    if (!upgradeListeners.isEmpty()) {
+      emit(() -> upgradeListeners.forEach(l -> l.accept(t)));
+    }
+    flush();
+  }
+
+  /** The probe failed or timed out: close its WebSocket, stay on polling (lane). */
+  void abortUpgrade(String why) {
+    WsTransport ws = upgrading;
+    if (ws == null) {
+      return;
+    }
+    engine.debugTransition(this, "upgrade " + upgradeState + " -> NONE (" + why + ")");
+    upgrading = null;
+    upgradeState = UpgradeState.NONE;
+    upgradeTimer.cancel();
+    noopTicker.cancel();
+    ws.closeConnection();
+  }
+
+  /** The WebSocket being probed went away (lane). */
+  void onProbeClosed(WsTransport ws) {
+    if (ws == upgrading) {
+      abortUpgrade("probe transport closed");
+    }
+  }
+
+  boolean upgradingOrUpgraded() {
+    return upgradeState != UpgradeState.NONE;
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  /** {@code close()} from the application (lane). */
+  private void closeRequested() {
+    if (state != ReadyState.OPEN) {
+      return;
+    }
+    setState(ReadyState.CLOSING);
+    if (!writeBuffer.isEmpty()) {
+      closeAfterDrain = true; // wait for the next drain, then close (protocol.md §8)
+      flush();
+      return;
+    }
+    closeTransport();
+  }
+
+  private void closeTransport() {
+    Transport t = transport;
+    if (t == null) {
+      finish(DisconnectReason.FORCED_CLOSE, null);
+      return;
+    }
+    t.closeGracefully();
+  }
+
+  /** A polling close that waits for the next GET, with a fallback timer (lane). */
+  void armCloseTimeout() {
+    closeTimer.cancel();
+    closeTimer =
+        lane.schedule(options.closeTimeout().toMillis(), () -> finish(DisconnectReason.FORCED_CLOSE, null));
+  }
+
+  /** Closes the session for good; the only way to CLOSED (lane). Idempotent. */
+  void finish(DisconnectReason reason, String description) {
+    if (state == ReadyState.CLOSED) {
+      return;
+    }
+    setState(ReadyState.CLOSED);
+    pingIntervalTimer.cancel();
+    pingTimeoutTimer.cancel();
+    upgradeTimer.cancel();
+    noopTicker.cancel();
+    closeTimer.cancel();
+    WsTransport probe = upgrading;
+    upgrading = null;
+    if (probe != null) {
+      probe.closeConnection();
+    }
+    writeBuffer.clear();
+    sizes.clear();
+    buffered.set(0);
+    Transport t = transport;
+    if (t != null) {
+      t.release();
+    }
+    engine.removed(this, reason, description);
+    if (!closeListeners.isEmpty()) {
+      emit(() -> closeListeners.forEach(l -> l.onClose(reason, description)));
+    }
+  }
+
+  private void setState(ReadyState next) {
+    engine.debugTransition(this, state + " -> " + next);
+    state = next;
+  }
+
+  boolean isClosing() {
+    return state == ReadyState.CLOSING;
+  }
+
+  Transport currentTransport() {
+    return transport;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private void emitHeartbeat() {
+    if (!heartbeatListeners.isEmpty()) {
+      emit(() -> heartbeatListeners.forEach(Runnable::run));
+    }
+  }
+
+  private void emitPacket(List<Consumer<Packet>> listeners, Packet p) {
+    if (!listeners.isEmpty()) {
+      emit(() -> listeners.forEach(l -> l.accept(p)));
+    }
+  }
+
+  /** Runs an application callback in order for this socket, isolating failures. */
+  void emit(Runnable callback) {
+    Runnable safe =
+        () -> {
+          try {
+            callback.run();
+          } catch (RuntimeException e) {
+            log.error("socket {} listener threw", id, e);
+          }
+        };
+    if (events == null) {
+      safe.run();
+    } else {
+      events.execute(safe);
+    }
+  }
+}

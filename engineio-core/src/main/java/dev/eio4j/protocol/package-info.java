@@ -1,0 +1,8 @@
+/**
+ * Protocol values of Engine.IO v3 and v4: packet types, protocol versions, transport names and the
+ * immutable {@link dev.eio4j.protocol.Packet}.
+ *
+ * <p>This package holds values only, no encoding and no I/O. It depends on the JDK and nothing else;
+ * every other eio4j package may depend on it.
+ */
+package dev.eio4j.protocol;

@@ -1,0 +1,25 @@
+package dev.eio4j.spi;
+
+/**
+ * What the core receives from an open WebSocket. The adapter calls these from its I/O thread, in
+ * frame order, one at a time; the core moves the work onto the session's lane.
+ */
+public interface WsHandler {
+  /** One complete text message. */
+  void onText(String text);
+
+  /** One complete binary message. The array belongs to the core from now on. */
+  void onBinary(byte[] data);
+
+  /** The peer closed the WebSocket or the TCP connection went away. Called at most once. */
+  void onClose();
+
+  /**
+   * The connection failed, e.g. a frame over the size limit (after which the adapter has already
+   * closed it with 1009). {@link #onClose} is not called after this.
+   */
+  void onError(String description);
+
+  /** The connection became writable again after {@link WsConnection#isWritable()} returned false. */
+  default void onWritable() {}
+}

@@ -1,0 +1,59 @@
+package dev.eio4j.netty.internal;
+
+import dev.eio4j.spi.WsConnection;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The core's view of an open WebSocket channel. Thread-safe; writes keep call order. */
+final class NettyWsConnection implements WsConnection {
+  private final Channel channel;
+  private final AtomicBoolean closing = new AtomicBoolean();
+
+  NettyWsConnection(Channel channel) {
+    this.channel = channel;
+  }
+
+  @Override
+  public void sendText(String text) {
+    channel.write(new TextWebSocketFrame(text), channel.voidPromise());
+  }
+
+  @Override
+  public void sendBinary(byte[] data) {
+    channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)), channel.voidPromise());
+  }
+
+  @Override
+  public void flush() {
+    channel.flush();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  @Override
+  public void close() {
+    if (closing.compareAndSet(false, true)) {
+      // an empty close frame: no status code, the peer sees 1005 (as with the reference)
+      channel.writeAndFlush(new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void close(int statusCode, String reason) {
+    if (closing.compareAndSet(false, true)) {
+      channel.writeAndFlush(new CloseWebSocketFrame(statusCode, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  boolean closeStarted() {
+    return closing.get();
+  }
+}

@@ -1,0 +1,143 @@
+package dev.eio4j.netty.internal;
+
+import dev.eio4j.spi.WsHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Turns WebSocket frames into core calls. Frames that arrive before the core has its handler (between
+ * the 101 and the handshake future's listener) wait in a small queue.
+ */
+final class WsFrameHandler extends ChannelInboundHandlerAdapter {
+  private static final int MAX_EARLY_FRAMES = 64;
+  private final NettyWsConnection conn;
+  private WsHandler handler; // event loop
+  private final ArrayDeque<Object> early = new ArrayDeque<>();
+  private final AtomicBoolean ended = new AtomicBoolean();
+
+  WsFrameHandler(NettyWsConnection conn) {
+    this.conn = conn;
+  }
+
+  NettyWsConnection connection() {
+    return conn;
+  }
+
+  /** Called on the event loop once the handshake completed. */
+  void attach(ChannelHandlerContext ctx, WsHandler h) {
+    this.handler = h;
+    while (!early.isEmpty()) {
+      dispatch(ctx, early.poll());
+    }
+    if (!ctx.channel().isActive()) {
+      end(null);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof WebSocketFrame frame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (frame instanceof PingWebSocketFrame) {
+      ctx.writeAndFlush(new PongWebSocketFrame(frame.content()));
+      return;
+    }
+    if (frame instanceof PongWebSocketFrame) {
+      frame.release();
+      return;
+    }
+    Object event;
+    try {
+      if (frame instanceof TextWebSocketFrame t) {
+        event = t.text();
+      } else if (frame instanceof BinaryWebSocketFrame b) {
+        ByteBuf c = b.content();
+        event = ByteBufUtil.getBytes(c, c.readerIndex(), c.readableBytes(), false);
+      } else if (frame instanceof CloseWebSocketFrame close) {
+        if (!conn.closeStarted()) {
+          // answer the peer's close with its own status, then close the TCP
+          conn.close(close.statusCode() > 0 ? close.statusCode() : 1000, "");
+        }
+        event = CloseWebSocketFrame.class;
+      } else {
+        return;
+      }
+    } finally {
+      frame.release();
+    }
+    if (handler == null) {
+      if (early.size() >= MAX_EARLY_FRAMES) {
+        ctx.close();
+        return;
+      }
+      early.add(event);
+    } else {
+      dispatch(ctx, event);
+    }
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof String s) {
+      handler.onText(s);
+    } else if (event instanceof byte[] b) {
+      handler.onBinary(b);
+    } else {
+      end(null);
+    }
+  }
+
+  private void end(String error) {
+    if (handler == null || !ended.compareAndSet(false, true)) {
+      return;
+    }
+    if (error == null) {
+      handler.onClose();
+    } else {
+      handler.onError(error);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    end(null);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && handler != null) {
+      handler.onWritable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException
+        || (cause instanceof CorruptedWebSocketFrameException c
+            && c.closeStatus() != null
+            && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
+      conn.close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Max payload size exceeded");
+      end("Max payload size exceeded");
+      return;
+    }
+    conn.close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "");
+    end(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+  }
+}

@@ -1,0 +1,119 @@
+package dev.eio4j.server;
+
+import dev.eio4j.EngineIoOptions;
+import dev.eio4j.EngineIoServer;
+import dev.eio4j.netty.EngineIoNettyServer;
+import dev.eio4j.netty.HttpFallback;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runnable echo server: every message, text or binary, goes back to its sender. {@code --help}
+ * lists the flags.
+ */
+public final class Main {
+  private Main() {}
+
+  /** Entry point. */
+  public static void main(String[] args) throws Exception {
+    long t0 = System.nanoTime();
+    ServerConfig config;
+    try {
+      config = ServerConfig.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println("Run with --help for the list of flags.");
+      System.exit(2);
+      return;
+    }
+    if (config.help()) {
+      printHelp(System.out);
+      return;
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    EngineIoServer server = EngineIoServer.create(config.options());
+    server.onConnection(
+        socket -> {
+          log.info("open {} (v{}, {}) from {}", socket.id(), socket.protocol().number(), socket.transport().wireName(), socket.request().remoteAddress());
+          socket.onMessage(socket::send);
+          socket.onUpgrade(t -> log.info("upgrade {} -> {}", socket.id(), t.wireName()));
+          socket.onClose((reason, description) -> log.info("close {}: {}{}", socket.id(), reason.wireName(), description == null ? "" : " (" + description + ")"));
+        });
+    EngineIoNettyServer running =
+        EngineIoNettyServer.builder(server)
+            .host(config.host())
+            .port(config.port())
+            .fallback(new StaticFallback(config.options()))
+            .start();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    log.info(
+        "eio4j echo server listening on http://{}:{}{} ({}, started in {} ms)",
+        config.host(),
+        running.port(),
+        config.options().pathPrefix(),
+        running.nativeTransport() ? "epoll" : "nio",
+        ms);
+    log.info("options: {}", config.options());
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stop.countDown();
+                },
+                "eio4j-shutdown"));
+    stop.await();
+  }
+
+  static void printHelp(PrintStream out) {
+    EngineIoOptions d = EngineIoOptions.defaults();
+    out.println("eio4j echo server: an Engine.IO (v3 + v4) server that echoes every message.");
+    out.println();
+    out.println("Usage: java -jar engineio-server/target/engineio-server.jar [flags]");
+    out.println();
+    out.println("Flags (defaults in brackets):");
+    row(out, "--host HOST", "address to bind [0.0.0.0]");
+    row(out, "--port PORT", "port to listen on [3000]");
+    row(out, "--path PATH", "Engine.IO path [" + d.path() + "]");
+    row(out, "--ping-interval MS", "heartbeat interval [" + d.pingInterval().toMillis() + "]");
+    row(out, "--ping-timeout MS", "heartbeat timeout [" + d.pingTimeout().toMillis() + "]");
+    row(out, "--upgrade-timeout MS", "time allowed for the upgrade [" + d.upgradeTimeout().toMillis() + "]");
+    row(out, "--max-http-buffer-size BYTES", "largest POST body / WebSocket frame [" + d.maxHttpBufferSize() + "]");
+    row(out, "--transports LIST", "comma-separated: polling,websocket [polling,websocket]");
+    row(out, "--allow-eio3 / --no-allow-eio3", "serve protocol v3 clients [on]");
+    row(out, "--no-upgrades", "do not offer the upgrade to WebSocket [upgrades on]");
+    row(out, "--cors-origin ORIGIN", "allow a cross-origin caller; repeatable; * for any [CORS off]");
+    row(out, "--cors-credentials", "send Access-Control-Allow-Credentials [off]");
+    row(out, "--cookie [NAME]", "set the session cookie (name io unless given) [off]");
+    row(out, "--initial-packet TEXT", "message sent right after the handshake [none]");
+    row(out, "--no-http-compression", "do not gzip/deflate polling responses [on, >= 1024 bytes]");
+    row(out, "--per-message-deflate", "negotiate WebSocket permessage-deflate [off]");
+    row(out, "--help", "print this help");
+  }
+
+  private static void row(PrintStream out, String flag, String text) {
+    out.printf("  %-32s %s%n", flag, text);
+  }
+
+  /** Serves a small index at {@code /} so that a person opening the port sees what it is. */
+  static final class StaticFallback implements HttpFallback {
+    private final byte[] index;
+
+    StaticFallback(EngineIoOptions options) {
+      index =
+          ("eio4j echo server. Engine.IO endpoint: " + options.pathPrefix() + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Response handle(dev.eio4j.spi.EngineRequest request) {
+      if ("/".equals(request.path())) {
+        return new Response(200, "text/plain; charset=UTF-8", index);
+      }
+      return null;
+    }
+  }
+}
