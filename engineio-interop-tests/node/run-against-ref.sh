@@ -45,28 +45,60 @@ applicable() {
   return 0
 }
 
-# The server runs as a coprocess: its stdin is our pipe, so it exits as soon as this script dies.
-coproc SERVER { exec node ref-server.js "$server_opts"; }
-server_pid=$SERVER_PID
+# Each server's stdin is a FIFO held open by this script, so the servers exit as soon as this
+# script dies, even on SIGKILL. Their stdout goes to a file where "LISTENING <port>" appears.
+workdir="$(mktemp -d)"
+server_pids=()
 cleanup() {
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-  fi
+  local f
+  for f in "$workdir"/*.err; do
+    if [[ -s "$f" ]]; then
+      echo "--- stderr of reference server $(basename "$f" .err):" >&2
+      cat "$f" >&2
+    fi
+  done
+  for pid in "${server_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+    fi
+  done
+  rm -rf "$workdir"
 }
 trap cleanup EXIT
 
-port=""
-if read -r -t 10 line <&"${SERVER[0]}"; then
-  [[ "$line" =~ ^LISTENING\ ([0-9]+)$ ]] && port="${BASH_REMATCH[1]}"
-fi
-if [[ -z "$port" ]]; then
-  echo "reference server did not start (got: ${line:-nothing})" >&2
+# start_server NAME JSON_OPTIONS -> sets server_port
+start_server() {
+  local name="$1" options="$2" fd i line
+  mkfifo "$workdir/$name.in"
+  node ref-server.js "$options" <"$workdir/$name.in" >"$workdir/$name.out" 2>"$workdir/$name.err" &
+  server_pids+=($!)
+  exec {fd}>"$workdir/$name.in"
+  server_port=""
+  for ((i = 0; i < 100; i++)); do
+    line="$(head -n 1 "$workdir/$name.out" 2>/dev/null)"
+    if [[ "$line" =~ ^LISTENING\ ([0-9]+)$ ]]; then
+      server_port="${BASH_REMATCH[1]}"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "reference server '$name' did not start: $(cat "$workdir/$name.err")" >&2
   exit 1
-fi
-url="http://127.0.0.1:$port"
+}
+
+start_server main "$server_opts"
+url="http://127.0.0.1:$server_port"
+# "many" gets a server with a relaxed heartbeat: with 300/200 ms, the 200 sockets of one Node
+# process on this 2-core machine cannot answer the v4 pings within 200 ms (the client's event loop
+# is saturated by the ~600 HTTP requests one polling heartbeat round costs), so the reference
+# server itself closes them with "ping timeout".
+many_server_opts='{"allowEIO3":true,"pingInterval":2000,"pingTimeout":2000}'
+start_server many "$many_server_opts"
+many_url="http://127.0.0.1:$server_port"
 pkg_version() { node -p "JSON.parse(require('fs').readFileSync('node_modules/$1/package.json', 'utf8')).version"; }
 echo "reference server engine.io $(pkg_version engine.io) on $url, options $server_opts"
+echo "  (scenario many: $many_url, options $many_server_opts)"
 echo "clients: v3 = engine.io-client $(pkg_version eio-client-v3), v6 = engine.io-client $(pkg_version eio-client-v6)"
 echo
 
@@ -83,7 +115,9 @@ for scenario in "${scenarios[@]}"; do
         continue
       fi
       # shellcheck disable=SC2046
-      out="$(node client.js --url "$url" --client "$client" --scenario "$scenario" $(mode_args "$mode") 2>/dev/null)"
+      target="$url"
+      [[ "$scenario" == "many" ]] && target="$many_url"
+      out="$(node client.js --url "$target" --client "$client" --scenario "$scenario" $(mode_args "$mode") 2>/dev/null)"
       rc=$?
       summary="$(printf '%s' "$out" | node -e '
         let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {

@@ -10,6 +10,10 @@ import java.util.List;
 
 /** The parsed command line. */
 record ServerConfig(String host, int port, EngineIoOptions options, boolean help) {
+  private static final java.util.Set<String> VALUED =
+      java.util.Set.of(
+          "--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
+          "--max-http-buffer-size", "--transports", "--cors-origin", "--initial-packet");
 
   /** Parses flags; {@code --flag value} and {@code --flag=value} both work. */
   static ServerConfig parse(String[] args) {
@@ -27,20 +31,32 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
         inline = a.substring(eq + 1);
         a = a.substring(0, eq);
       }
+      String v = null;
+      if (VALUED.contains(a)) {
+        if (inline != null) {
+          v = inline;
+        } else if (i + 1 < args.length) {
+          v = args[++i];
+        } else {
+          throw new IllegalArgumentException(a + " needs a value");
+        }
+      } else if (inline != null && !a.equals("--cookie")) {
+        throw new IllegalArgumentException(a + " takes no value");
+      }
       switch (a) {
         case "--help", "-h" -> help = true;
-        case "--host" -> host = value(args, i++, a, inline);
-        case "--port" -> port = intValue(value(args, i++, a, inline), a, 0, 65535);
-        case "--path" -> b.path(value(args, i++, a, inline));
-        case "--ping-interval" -> b.pingInterval(Duration.ofMillis(intValue(value(args, i++, a, inline), a, 1, Integer.MAX_VALUE)));
-        case "--ping-timeout" -> b.pingTimeout(Duration.ofMillis(intValue(value(args, i++, a, inline), a, 1, Integer.MAX_VALUE)));
-        case "--upgrade-timeout" -> b.upgradeTimeout(Duration.ofMillis(intValue(value(args, i++, a, inline), a, 1, Integer.MAX_VALUE)));
-        case "--max-http-buffer-size" -> b.maxHttpBufferSize(intValue(value(args, i++, a, inline), a, 1, Integer.MAX_VALUE - 8));
-        case "--transports" -> b.transports(transports(value(args, i++, a, inline)));
+        case "--host" -> host = v;
+        case "--port" -> port = intValue(v, a, 0, 65535);
+        case "--path" -> b.path(v);
+        case "--ping-interval" -> b.pingInterval(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
+        case "--ping-timeout" -> b.pingTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
+        case "--upgrade-timeout" -> b.upgradeTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
+        case "--max-http-buffer-size" -> b.maxHttpBufferSize(intValue(v, a, 1, Integer.MAX_VALUE - 8));
+        case "--transports" -> b.transports(transports(v));
         case "--allow-eio3" -> b.allowEIO3(true);
         case "--no-allow-eio3" -> b.allowEIO3(false);
         case "--no-upgrades" -> b.allowUpgrades(false);
-        case "--cors-origin" -> origins.add(value(args, i++, a, inline));
+        case "--cors-origin" -> origins.add(v);
         case "--cors-credentials" -> credentials = true;
         case "--cookie" -> {
           String name = inline;
@@ -49,14 +65,10 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
           }
           b.cookie(name == null ? CookieOptions.defaults() : CookieOptions.named(name));
         }
-        case "--initial-packet" -> b.initialPacket(value(args, i++, a, inline));
+        case "--initial-packet" -> b.initialPacket(v);
         case "--no-http-compression" -> b.httpCompression(false);
         case "--per-message-deflate" -> b.perMessageDeflate(true);
         default -> throw new IllegalArgumentException("unknown flag: " + a);
-      }
-      if (inline != null && (a.equals("--help") || a.equals("--allow-eio3") || a.equals("--no-allow-eio3") || a.equals("--no-upgrades")
-          || a.equals("--cors-credentials") || a.equals("--no-http-compression") || a.equals("--per-message-deflate"))) {
-        throw new IllegalArgumentException(a + " takes no value");
       }
     }
     if (!origins.isEmpty()) {
@@ -77,16 +89,6 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-  }
-
-  private static String value(String[] args, int i, String flag, String inline) {
-    if (inline != null) {
-      return inline;
-    }
-    if (i + 1 >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
-    }
-    return args[i + 1];
   }
 
   private static int intValue(String v, String flag, int min, int max) {

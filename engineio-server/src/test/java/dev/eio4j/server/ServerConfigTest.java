@@ -1,0 +1,85 @@
+package dev.eio4j.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eio4j.EngineIoOptions;
+import dev.eio4j.protocol.TransportType;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+  @Test
+  void noFlagsGiveTheLibraryDefaultsOnPort3000() {
+    ServerConfig c = ServerConfig.parse(new String[0]);
+    assertThat(c.port()).isEqualTo(3000);
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.options().toString()).isEqualTo(EngineIoOptions.defaults().toString());
+  }
+
+  @Test
+  void everyFlagReachesItsOption() {
+    ServerConfig c =
+        ServerConfig.parse(
+            new String[] {
+              "--host", "127.0.0.1", "--port=3005", "--path", "/rt", "--ping-interval", "300",
+              "--ping-timeout=200", "--upgrade-timeout", "5000", "--max-http-buffer-size", "100",
+              "--transports", "websocket", "--no-allow-eio3", "--cors-origin", "http://a.test",
+              "--cors-credentials", "--cookie", "sid", "--initial-packet", "hi", "--no-http-compression",
+              "--per-message-deflate", "--no-upgrades"
+            });
+    EngineIoOptions o = c.options();
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(3005);
+    assertThat(o.pathPrefix()).isEqualTo("/rt/");
+    assertThat(o.pingInterval().toMillis()).isEqualTo(300);
+    assertThat(o.pingTimeout().toMillis()).isEqualTo(200);
+    assertThat(o.upgradeTimeout().toMillis()).isEqualTo(5000);
+    assertThat(o.maxHttpBufferSize()).isEqualTo(100);
+    assertThat(o.transports()).containsExactly(TransportType.WEBSOCKET);
+    assertThat(o.allowEIO3()).isFalse();
+    assertThat(o.allowUpgrades()).isFalse();
+    assertThat(o.cors()).isNotNull();
+    assertThat(o.cors().credentials()).isTrue();
+    assertThat(o.cookie().name()).isEqualTo("sid");
+    assertThat(o.initialPacket()).isEqualTo("hi");
+    assertThat(o.httpCompression()).isFalse();
+    assertThat(o.perMessageDeflate()).isTrue();
+  }
+
+  @Test
+  void cookieWithoutNameUsesIo() {
+    assertThat(ServerConfig.parse(new String[] {"--cookie"}).options().cookie().name()).isEqualTo("io");
+    assertThat(ServerConfig.parse(new String[] {"--cookie", "--port", "1"}).options().cookie().name()).isEqualTo("io");
+  }
+
+  @Test
+  void badInputGetsAClearError() {
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port", "abc"})).hasMessageContaining("--port needs a whole number");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port", "70000"})).hasMessageContaining("0..65535");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--ping-interval"})).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--transports", "smoke"})).hasMessageContaining("unknown transport: smoke");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--frobnicate"})).hasMessageContaining("unknown flag: --frobnicate");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--path", "no-slash"})).hasMessageContaining("must start with '/'");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--cors-credentials"})).hasMessageContaining("needs --cors-origin");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--cors-origin", "*", "--cors-credentials"})).hasMessageContaining("credentials");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--no-upgrades=1"})).hasMessageContaining("takes no value");
+  }
+
+  @Test
+  void helpListsEveryFlagWithItsDefault() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Main.printHelp(new PrintStream(out, true, StandardCharsets.UTF_8));
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String flag :
+        new String[] {"--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
+          "--max-http-buffer-size", "--transports", "--allow-eio3", "--no-allow-eio3", "--cors-origin", "--cookie",
+          "--initial-packet", "--help"}) {
+      assertThat(help).contains(flag);
+    }
+    assertThat(help).contains("[25000]", "[20000]", "[10000]", "[1000000]", "[3000]", "[/engine.io]");
+  }
+}
