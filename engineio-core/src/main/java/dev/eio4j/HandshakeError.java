@@ -50,7 +50,7 @@ public enum HandshakeError {
     String m = customMessage == null ? message : customMessage;
     StringBuilder sb = new StringBuilder(40 + m.length());
     sb.append("{\"code\":").append(code).append(",\"message\":");
-    Json.appendString(sb, m);
+    dev.eio4j.codec.Json.appendString(sb, m, false);
     sb.append('}');
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -1,7 +1,7 @@
 package dev.eio4j.codec;
 
-/** JSON string literal writer with the exact escaping of JavaScript's {@code JSON.stringify} (package-private). */
-final class Json {
+/** JSON string literal writer with the exact escaping of JavaScript's {@code JSON.stringify}. */
+public final class Json {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -15,7 +15,7 @@ final class Json {
      * (DEL and non-ASCII included) passes through raw. With {@code escapeLineSeparators}, U+2028 and U+2029
      * are escaped too, which makes the literal valid JavaScript (needed for JSONP).
      */
-    static void appendString(StringBuilder sb, String s, boolean escapeLineSeparators) {
+    public static void appendString(StringBuilder sb, String s, boolean escapeLineSeparators) {
         sb.append('"');
         int n = s.length();
         int run = 0; // start of the pending run of chars that need no escaping
