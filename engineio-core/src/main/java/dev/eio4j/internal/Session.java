@@ -291,11 +291,11 @@ public final class Session implements EngineIoSocket {
     }
     writeBuffer.clear();
     sizes.clear();
+    buffered.addAndGet(-bytes); // before send: the send may finish the session, which zeroes it
     if (!flushListeners.isEmpty()) {
       emit(() -> flushListeners.forEach(l -> l.accept(batch)));
     }
     t.send(batch);
-    buffered.addAndGet(-bytes);
     if (!drainListeners.isEmpty()) {
       emit(() -> drainListeners.forEach(Runnable::run));
     }
