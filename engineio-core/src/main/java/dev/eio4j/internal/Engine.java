@@ -187,6 +187,11 @@ public final class Engine {
         fail(ex, HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
         return;
       }
+      if (closed) {
+        // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
+        fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
+        return;
+      }
       String id = newId(req);
       if (id == null) {
         fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
@@ -297,6 +302,11 @@ public final class Engine {
         reject(up, HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
         return;
       }
+      if (closed) {
+        // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
+        reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
+        return;
+      }
       String id = newId(req);
       if (id == null) {
         reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
@@ -309,7 +319,16 @@ public final class Engine {
         Session s = new Session(this, id, pv, req, lane);
         sessions.put(id, s);
         WsTransport ws = new WsTransport(s, conn, b64, true);
-        runOnLane(lane, () -> s.open(ws));
+        runOnLane(
+            lane,
+            () -> {
+              s.open(ws);
+              if (closed) {
+                // close() ran between the accept and the end of the WebSocket handshake, when this
+                // session was not yet registered for close() to see: close it as close() would have
+                s.close();
+              }
+            });
         return ws;
       });
     });

@@ -75,6 +75,11 @@ public final class Session implements EngineIoSocket {
 
   private Cancellable closeTimer = Cancellable.NONE; // lane
 
+  // Set by close() on the caller's thread, before the close hops onto the lane, so that a send() made
+  // right after close() from a thread other than the lane already returns CLOSED (EngineIoSocket#close:
+  // "Sends after this return CLOSED"). Without it such a send returned QUEUED and was silently dropped.
+  private volatile boolean closeCalled;
+
   private final List<Consumer<Message>> messageListeners = new CopyOnWriteArrayList<>();
   private final List<CloseListener> closeListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<TransportType>> upgradingListeners = new CopyOnWriteArrayList<>();
@@ -158,6 +163,7 @@ public final class Session implements EngineIoSocket {
 
   @Override
   public void close() {
+    closeCalled = true;
     runOnLane(this::closeRequested);
   }
 
@@ -229,7 +235,7 @@ public final class Session implements EngineIoSocket {
   // ---------------------------------------------------------------- sending
 
   private SendResult enqueue(Packet packet, int size) {
-    if (state != ReadyState.OPEN) {
+    if (state != ReadyState.OPEN || closeCalled) {
       return SendResult.CLOSED;
     }
     long after = buffered.addAndGet(size);
@@ -291,14 +297,11 @@ public final class Session implements EngineIoSocket {
     }
     writeBuffer.clear();
     sizes.clear();
-    buffered.addAndGet(-bytes); // before send: the send may finish the session, which zeroes it
-    if (!flushListeners.isEmpty()) {
-      emit(() -> flushListeners.forEach(l -> l.accept(batch)));
-    }
+    // before send: the send may finish the session, which then releases only what is still queued
+    buffered.addAndGet(-bytes);
+    emitEach(flushListeners, l -> l.accept(batch));
     t.send(batch);
-    if (!drainListeners.isEmpty()) {
-      emit(() -> drainListeners.forEach(Runnable::run));
-    }
+    emitEach(drainListeners, Runnable::run);
     if (closeAfterDrain && state == ReadyState.CLOSING) {
       closeAfterDrain = false;
       closeTransport();
@@ -372,9 +375,7 @@ public final class Session implements EngineIoSocket {
       }
       case MESSAGE -> {
         Message m = packet.isBinary() ? Message.binary(packet.binary()) : Message.text(packet.text() == null ? "" : packet.text());
-        if (!messageListeners.isEmpty()) {
-          emit(() -> messageListeners.forEach(l -> l.accept(m)));
-        }
+        emitEach(messageListeners, l -> l.accept(m));
       }
       case CLOSE -> finish(DisconnectReason.TRANSPORT_CLOSE, null); // over WS; polling handles its own
       default -> {
@@ -454,9 +455,7 @@ public final class Session implements EngineIoSocket {
       upgradeState = UpgradeState.PROBED;
       engine.debugTransition(this, "upgrade PROBING -> PROBED");
       TransportType t = TransportType.WEBSOCKET;
-      if (!upgradingListeners.isEmpty()) {
-        emit(() -> upgradingListeners.forEach(l -> l.accept(t)));
-      }
+      emitEach(upgradingListeners, l -> l.accept(t));
       noopTicker = lane.schedule(NOOP_TICK_MS, this::noopTick);
     } else if (packet.type() == PacketType.UPGRADE) {
       if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
@@ -496,9 +495,7 @@ public final class Session implements EngineIoSocket {
       armPingTimeout(v3Timeout());
     }
     TransportType t = TransportType.WEBSOCKET;
-    if (!upgradeListeners.isEmpty()) {
-      emit(() -> upgradeListeners.forEach(l -> l.accept(t)));
-    }
+    emitEach(upgradeListeners, l -> l.accept(t));
     flush();
   }
 
@@ -575,17 +572,22 @@ public final class Session implements EngineIoSocket {
     if (probe != null) {
       probe.closeConnection();
     }
+    // Release only what the dropped packets held: a send() that passed the OPEN check on another thread
+    // may still have its lane task queued, and that task gives its own size back when it finds the
+    // session closed. Resetting to 0 here made bufferedAmount() negative in that case.
+    long dropped = 0;
+    for (Integer size : sizes) {
+      dropped += size;
+    }
     writeBuffer.clear();
     sizes.clear();
-    buffered.set(0);
+    buffered.addAndGet(-dropped);
     Transport t = transport;
     if (t != null) {
       t.release();
     }
     engine.removed(this, reason, description);
-    if (!closeListeners.isEmpty()) {
-      emit(() -> closeListeners.forEach(l -> l.onClose(reason, description)));
-    }
+    emitEach(closeListeners, l -> l.onClose(reason, description));
   }
 
   private void setState(ReadyState next) {
@@ -604,15 +606,39 @@ public final class Session implements EngineIoSocket {
   // ---------------------------------------------------------------- events
 
   private void emitHeartbeat() {
-    if (!heartbeatListeners.isEmpty()) {
-      emit(() -> heartbeatListeners.forEach(Runnable::run));
-    }
+    emitEach(heartbeatListeners, Runnable::run);
   }
 
   private void emitPacket(List<Consumer<Packet>> listeners, Packet p) {
-    if (!listeners.isEmpty()) {
-      emit(() -> listeners.forEach(l -> l.accept(p)));
+    emitEach(listeners, l -> l.accept(p));
+  }
+
+  /**
+   * Delivers one event to every listener of a list, in order, each call isolated: a listener that throws
+   * is logged and the next one still runs (before, one {@code forEach} ran them all, so the first failure
+   * starved the rest).
+   *
+   * <p>The list is read when the event is delivered, not when it is emitted. With a {@code
+   * listenerExecutor} the connection callback itself runs later on that executor, so listeners it
+   * registers are not there yet when the lane emits the first events; reading the list at emit time
+   * dropped those events, breaking the promise of {@code EngineIoServer#onConnection} that listeners
+   * registered inside it miss nothing. On the lane (no executor) delivery is immediate, so an empty list
+   * can be skipped at once.
+   */
+  private <T> void emitEach(List<T> listeners, Consumer<T> call) {
+    if (events == null && listeners.isEmpty()) {
+      return;
     }
+    emit(
+        () -> {
+          for (T l : listeners) {
+            try {
+              call.accept(l);
+            } catch (RuntimeException e) {
+              log.error("socket {} listener threw", id, e);
+            }
+          }
+        });
   }
 
   /** Runs an application callback in order for this socket, isolating failures. */
