@@ -3,7 +3,6 @@ package dev.eio4j.server;
 import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoServer;
 import dev.eio4j.netty.EngineIoNettyServer;
-import dev.eio4j.netty.HttpFallback;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -45,7 +44,7 @@ public final class Main {
         EngineIoNettyServer.builder(server)
             .host(config.host())
             .port(config.port())
-            .fallback(new StaticFallback(config.options()))
+            .fallback(new DemoPage(config.options()))
             .start();
     long ms = (System.nanoTime() - t0) / 1_000_000;
     log.info(
@@ -56,6 +55,7 @@ public final class Main {
         running.nativeTransport() ? "epoll" : "nio",
         ms);
     log.info("options: {}", config.options());
+    log.info("demo page: http://{}:{}/", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -96,24 +96,5 @@ public final class Main {
 
   private static void row(PrintStream out, String flag, String text) {
     out.printf("  %-32s %s%n", flag, text);
-  }
-
-  /** Serves a small index at {@code /} so that a person opening the port sees what it is. */
-  static final class StaticFallback implements HttpFallback {
-    private final byte[] index;
-
-    StaticFallback(EngineIoOptions options) {
-      index =
-          ("eio4j echo server. Engine.IO endpoint: " + options.pathPrefix() + "\n")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public Response handle(dev.eio4j.spi.EngineRequest request) {
-      if ("/".equals(request.path())) {
-        return new Response(200, "text/plain; charset=UTF-8", index);
-      }
-      return null;
-    }
   }
 }

@@ -75,8 +75,13 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       } else {
         FullHttpResponse res =
             new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
-        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+        r.headers().forEach((name, value) -> res.headers().set(name, value));
+        if (r.contentType() != null) {
+          res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        }
+        if (r.status() != 204 && r.status() != 304) { // those never have a body, nor a length of one
+          res.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+        }
         send(ctx, res, HttpUtil.isKeepAlive(req));
       }
       return;
