@@ -36,6 +36,7 @@ import java.util.concurrent.Executor;
  *   <tr><td>closeTimeout</td><td>30 s</td></tr>
  *   <tr><td>maxBufferedBytes</td><td>16 MiB per socket</td></tr>
  *   <tr><td>listenerExecutor</td><td>none: callbacks run on the session's lane</td></tr>
+ *   <tr><td>observer</td><td>none: no metrics events</td></tr>
  * </table>
  */
 public final class EngineIoOptions {
@@ -78,6 +79,7 @@ public final class EngineIoOptions {
   private final Duration closeTimeout;
   private final long maxBufferedBytes;
   private final Executor listenerExecutor;
+  private final EngineObserver observer;
   private final String prefix;
 
   EngineIoOptions(Builder<?> b) {
@@ -103,6 +105,7 @@ public final class EngineIoOptions {
     this.closeTimeout = b.closeTimeout;
     this.maxBufferedBytes = b.maxBufferedBytes;
     this.listenerExecutor = b.listenerExecutor;
+    this.observer = b.observer;
     String p = path;
     while (p.endsWith("/")) {
       p = p.substring(0, p.length() - 1);
@@ -245,6 +248,14 @@ public final class EngineIoOptions {
     return listenerExecutor;
   }
 
+  /**
+   * The observer of the engine's operational events (sessions, upgrades, heartbeats, traffic, limits,
+   * refused requests), e.g. {@code engineio-micrometer}'s {@code EngineIoMetrics}, or null for none.
+   */
+  public EngineObserver observer() {
+    return observer;
+  }
+
   @Override
   public String toString() {
     return "EngineIoOptions{pingInterval="
@@ -316,6 +327,7 @@ public final class EngineIoOptions {
     Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     Executor listenerExecutor;
+    EngineObserver observer;
 
     Builder() {}
 
@@ -347,6 +359,7 @@ public final class EngineIoOptions {
       closeTimeout = o.closeTimeout;
       maxBufferedBytes = o.maxBufferedBytes;
       listenerExecutor = o.listenerExecutor;
+      observer = o.observer;
     }
 
     /** Replaces every setting with those of {@code options}. */
@@ -507,6 +520,15 @@ public final class EngineIoOptions {
      */
     public B listenerExecutor(Executor e) {
       listenerExecutor = e;
+      return self();
+    }
+
+    /**
+     * Receives the engine's operational events, for metrics (see {@link EngineObserver}; null: none, the
+     * default). Whatever it throws is logged and ignored.
+     */
+    public B observer(EngineObserver o) {
+      observer = o;
       return self();
     }
 

@@ -39,6 +39,7 @@ public final class EngineIoServer {
 
   private EngineIoServer(EngineIoOptions options) {
     this.engine = new Engine(options);
+    engine.serverCreated(this); // EngineObserver#serverCreated, last: the server is complete
   }
 
   /** A server with these options. */

@@ -64,6 +64,7 @@ class EngineIoOptionsTest {
     assertThat(d.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.maxBufferedBytes()).isEqualTo(16L * 1024 * 1024);
     assertThat(d.listenerExecutor()).isNull();
+    assertThat(d.observer()).isNull();
   }
 
   @Test
@@ -137,6 +138,7 @@ class EngineIoOptionsTest {
       case "initialHeaders" -> d.initialHeaders() == null ? "none" : "set";
       case "headers" -> d.headers() == null ? "none" : "set";
       case "listenerExecutor" -> d.listenerExecutor() == null ? "none" : "set";
+      case "observer" -> d.observer() == null ? "none" : "set";
       case "cookie" -> d.cookie() == null ? "off" : "on";
       case "cors" -> d.cors() == null ? "off" : "on";
       case "perMessageDeflate" -> d.perMessageDeflate() ? "on" : "off";
@@ -212,8 +214,10 @@ class EngineIoOptionsTest {
 
   @Test
   void toBuilderRoundTrips() {
+    EngineObserver observer = new EngineObserver() {};
     EngineIoOptions custom =
         EngineIoOptions.builder()
+            .observer(observer)
             .pingInterval(Duration.ofMillis(300))
             .pingTimeout(Duration.ofMillis(200))
             .maxHttpBufferSize(100)
@@ -229,6 +233,9 @@ class EngineIoOptionsTest {
             .build();
     assertThat(custom.toBuilder().build().toString()).isEqualTo(custom.toString());
     assertThat(custom.pathPrefix()).isEqualTo("/myapp");
+    assertThat(custom.observer()).isSameAs(observer);
+    assertThat(custom.toBuilder().build().observer()).isSameAs(observer);
+    assertThat(EngineIoOptions.builder().options(custom).observer(null).build().observer()).isNull();
     assertThat(EngineIoOptions.builder().options(custom).build().maxBufferedBytes()).isEqualTo(10);
     assertThat(custom.toString())
         .contains("pingInterval=300ms", "maxHttpBufferSize=100", "allowEIO3=false", "path=/myapp", "cookie=io");

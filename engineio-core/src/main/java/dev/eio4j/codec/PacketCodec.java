@@ -128,11 +128,38 @@ public final class PacketCodec {
     }
 
     private static byte[] decodeBase64(String s, int from) throws CodecException {
+        String data = s.substring(from);
+        if (hasWhitespace(data)) {
+            // The Java client (io.socket:engine.io-client 2.x) wraps base64 at 76 chars with line feeds;
+            // the reference decodes with Buffer.from(…, "base64"), which skips white space.
+            data = stripWhitespace(data);
+        }
         try {
-            return Base64.getDecoder().decode(s.substring(from));
+            return Base64.getDecoder().decode(data);
         } catch (IllegalArgumentException e) {
             throw new CodecException(Reason.BAD_BASE64, "invalid base64 in " + Excerpts.of(s));
         }
+    }
+
+    private static boolean hasWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String stripWhitespace(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static void requireMessage(Packet p) {

@@ -5,7 +5,9 @@ import dev.eio4j.ConnectionError;
 import dev.eio4j.CorsOptions;
 import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineIoOptions;
+import dev.eio4j.EngineIoServer;
 import dev.eio4j.EngineIoSocket;
+import dev.eio4j.EngineObserver;
 import dev.eio4j.HandshakeError;
 import dev.eio4j.HeadersHook;
 import dev.eio4j.IdGenerator;
@@ -46,10 +48,24 @@ public final class Engine {
   private final List<Consumer<EngineIoSocket>> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<ConnectionError>> errorListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /** The observer, wrapped so that it cannot throw; {@link EngineObserver#NOOP} when none is set. */
+  final EngineObserver observer;
+  /**
+   * True when an observer is set: guards the work done only to feed it (clock reads, byte counts), so
+   * that without one the engine computes nothing for it.
+   */
+  final boolean observing;
 
   /** An engine with these options. */
   public Engine(EngineIoOptions options) {
     this.options = options;
+    this.observer = SafeObserver.wrap(options.observer());
+    this.observing = observer != EngineObserver.NOOP;
+  }
+
+  /** Tells the observer, if any, that {@code server} was built on this engine. */
+  public void serverCreated(EngineIoServer server) {
+    observer.serverCreated(server);
   }
 
   /** The options. */
@@ -114,7 +130,7 @@ public final class Engine {
     try {
       route(ex, req);
     } catch (RuntimeException e) {
-      log.error("failed to handle {} {}", req.method(), LogSafe.escape(req.uri()), e);
+      log.error("failed to handle {} {}", LogSafe.escape(req.method()), LogSafe.escape(req.uri()), e);
       ex.respond(500, responseHeaders(req, false), EMPTY);
     }
   }
@@ -465,8 +481,9 @@ public final class Engine {
 
   private void report(EngineRequest req, HandshakeError error, String message, Map<String, Object> context) {
     if (log.isDebugEnabled()) {
-      log.debug("refused {} {}: code {} {}", req.method(), LogSafe.escape(req.uri()), error.code(), LogSafe.escape(context));
+      log.debug("refused {} {}: code {} {}", LogSafe.escape(req.method()), LogSafe.escape(req.uri()), error.code(), LogSafe.escape(context));
     }
+    observer.connectionError(error);
     if (errorListeners.isEmpty()) {
       return;
     }
@@ -484,7 +501,7 @@ public final class Engine {
 
   void announce(Session s) {
     if (log.isDebugEnabled()) {
-      log.debug("session {} open (v{}, {})", s.id, s.protocol.number(), s.transport());
+      log.debug("session {} open (v{}, {})", LogSafe.escape(s.id), s.protocol.number(), s.transport());
     }
     for (Consumer<EngineIoSocket> l : connectionListeners) {
       s.emit(() -> l.accept(s));
@@ -494,13 +511,24 @@ public final class Engine {
   void removed(Session s, DisconnectReason reason, String description) {
     sessions.remove(s.id, s);
     if (log.isDebugEnabled()) {
-      log.debug("session {} closed: {} {}", s.id, reason.wireName(), LogSafe.escape(description));
+      log.debug("session {} closed: {} {}", LogSafe.escape(s.id), reason.wireName(), LogSafe.escape(description));
     }
   }
 
-  void debugTransition(Session s, String what) {
-    if (log.isDebugEnabled()) {
-      log.debug("session {}: {}", s.id, what);
+  /**
+   * Logs one state transition at DEBUG: {@code session <id>: <from> -> <to>} for the session state,
+   * {@code session <id>: upgrade <from> -> <to> (<cause>)} for the upgrade state. The id (an {@code
+   * idGenerator} may derive it from the request) and the cause are escaped; nothing is built when DEBUG
+   * is off.
+   */
+  void debugTransition(Session s, String machine, Object from, Object to, String cause) {
+    if (!log.isDebugEnabled()) {
+      return;
+    }
+    if (cause == null) {
+      log.debug("session {}: {}{} -> {}", LogSafe.escape(s.id), machine, from, to);
+    } else {
+      log.debug("session {}: {}{} -> {} ({})", LogSafe.escape(s.id), machine, from, to, LogSafe.escape(cause));
     }
   }
 }

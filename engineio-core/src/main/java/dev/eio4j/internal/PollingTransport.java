@@ -1,6 +1,7 @@
 package dev.eio4j.internal;
 
 import dev.eio4j.DisconnectReason;
+import dev.eio4j.EngineObserver;
 import dev.eio4j.codec.CodecException;
 import dev.eio4j.codec.DecodedPayload;
 import dev.eio4j.codec.Jsonp;
@@ -32,6 +33,7 @@ final class PollingTransport extends Transport {
   private final String jsonpIndex; // null for XHR
   private HttpExchange pendingGet;
   private boolean pendingGetIsHandshake;
+  private long pendingGetSince; // lane clock when the held GET arrived; observer only
   private HttpExchange inFlightPost;
   private boolean closeDeferred;
   private boolean discarded;
@@ -66,12 +68,16 @@ final class PollingTransport extends Transport {
     }
     if (pendingGet != null) {
       // overlap: the new GET gets 400 with no body; the held one gets the close packet
+      session.observer().limitRejected(EngineObserver.Limit.OVERLAPPING_GET);
       respondEmpty(exchange, 400);
       session.finish(DisconnectReason.TRANSPORT_ERROR, "overlap from client");
       return;
     }
     pendingGet = exchange;
     pendingGetIsHandshake = false;
+    if (session.engine.observing) {
+      pendingGetSince = session.lane.nowMillis();
+    }
     exchange.onClientGone(
         () ->
             session.lane.execute(
@@ -92,6 +98,7 @@ final class PollingTransport extends Transport {
   /** A POST with this session's sid (protocol.md §6.1). */
   void onPost(HttpExchange exchange) {
     if (inFlightPost != null) {
+      session.observer().limitRejected(EngineObserver.Limit.OVERLAPPING_POST);
       respondEmpty(exchange, 400);
       HttpExchange first = inFlightPost;
       inFlightPost = null;
@@ -122,6 +129,7 @@ final class PollingTransport extends Transport {
                   if (inFlightPost == exchange) {
                     inFlightPost = null;
                   }
+                  session.observer().limitRejected(EngineObserver.Limit.BODY_TOO_LARGE);
                   // 413, and the session stays open (protocol.md §6.1, T/05b C)
                   respondEmpty(exchange, 413);
                 });
@@ -151,6 +159,7 @@ final class PollingTransport extends Transport {
     } catch (CodecException e) {
       decoded = new DecodedPayload(List.of(), e);
     }
+    session.observer().packetsIn(TransportType.POLLING, decoded.packets().size(), body.length);
     for (Packet p : decoded.packets()) {
       if (p.type() == PacketType.CLOSE) {
         // the client closes: a held GET gets a noop (protocol.md §6.1, T/10)
@@ -203,6 +212,9 @@ final class PollingTransport extends Transport {
       packets.add(Packet.CLOSE);
     }
     write(get, packets, handshake);
+    if (!handshake && session.engine.observing) {
+      session.observer().pollHeld(session.protocol, session.lane.nowMillis() - pendingGetSince);
+    }
     if (closing) {
       session.finish(DisconnectReason.FORCED_CLOSE, null);
     }
@@ -232,6 +244,7 @@ final class PollingTransport extends Transport {
       h.add("Set-Cookie", session.options.cookie().headerValue(session.id));
     }
     session.engine.applyHeadersHook(h, get.request(), handshake);
+    session.observer().packetsOut(TransportType.POLLING, packets.size(), body.length);
     if (session.options.httpCompression() && body.length >= session.options.compressionThreshold()) {
       String encoding = acceptedEncoding(get.request().header("Accept-Encoding"));
       if (encoding != null) {

@@ -3,6 +3,8 @@ package dev.eio4j.internal;
 import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoSocket;
+import dev.eio4j.EngineObserver;
+import dev.eio4j.EngineObserver.UpgradeFailure;
 import dev.eio4j.Message;
 import dev.eio4j.ReadyState;
 import dev.eio4j.SendResult;
@@ -66,6 +68,7 @@ public final class Session implements EngineIoSocket {
   private Cancellable pingTimeoutTimer = Cancellable.NONE;
   private boolean awaitingPong;
   private boolean graceUsed;
+  private long pingHandedAt = -1; // lane clock when the awaited ping reached the transport; observer only
 
   // upgrade (lane)
   private volatile UpgradeState upgradeState = UpgradeState.NONE; // written on lane only
@@ -74,6 +77,10 @@ public final class Session implements EngineIoSocket {
   private Cancellable noopTicker = Cancellable.NONE;
 
   private Cancellable closeTimer = Cancellable.NONE; // lane
+
+  private final EngineObserver observer; // never null: EngineObserver.NOOP without one
+  private boolean opened; // lane: open() ran, so the observer saw sessionOpened
+  private long openedAt; // lane clock at open(); observer only
 
   // Set by close() on the caller's thread, before the close hops onto the lane, so that a send() made
   // right after close() from a thread other than the lane already returns CLOSED (EngineIoSocket#close:
@@ -97,6 +104,7 @@ public final class Session implements EngineIoSocket {
     this.request = request;
     this.lane = lane;
     this.options = engine.options();
+    this.observer = engine.observer;
     Executor ex = options.listenerExecutor();
     this.events = ex == null ? null : new SerialExecutor(ex);
   }
@@ -241,6 +249,7 @@ public final class Session implements EngineIoSocket {
     long after = buffered.addAndGet(size);
     if (after > options.maxBufferedBytes() && after != size) {
       buffered.addAndGet(-size);
+      observer.limitRejected(EngineObserver.Limit.SEND_BUFFER_FULL);
       return SendResult.BUFFER_FULL;
     }
     runOnLane(
@@ -300,6 +309,9 @@ public final class Session implements EngineIoSocket {
     // before send: the send may finish the session, which then releases only what is still queued
     buffered.addAndGet(-bytes);
     emitEach(flushListeners, l -> l.accept(batch));
+    if (awaitingPong && pingHandedAt < 0 && engine.observing && batch.contains(Packet.PING)) {
+      pingHandedAt = lane.nowMillis(); // the heartbeat round trip starts when the ping reaches the wire
+    }
     t.send(batch);
     emitEach(drainListeners, Runnable::run);
     if (closeAfterDrain && state == ReadyState.CLOSING) {
@@ -317,7 +329,12 @@ public final class Session implements EngineIoSocket {
   /** Sends the open packet (and the initial packet), starts the heartbeat, announces the socket (lane). */
   void open(Transport initial) {
     transport = initial;
-    state = ReadyState.OPEN;
+    setState(ReadyState.OPEN);
+    opened = true;
+    if (engine.observing) {
+      openedAt = lane.nowMillis();
+    }
+    observer.sessionOpened(protocol, initial.type());
     List<String> upgrades = new ArrayList<>(1);
     if (initial.type() == TransportType.POLLING
         && options.allowUpgrades()
@@ -365,7 +382,11 @@ public final class Session implements EngineIoSocket {
       }
       case PONG -> {
         if (protocol == ProtocolVersion.V4) {
+          if (awaitingPong && pingHandedAt >= 0) {
+            observer.heartbeatRtt(transport(), lane.nowMillis() - pingHandedAt);
+          }
           awaitingPong = false;
+          pingHandedAt = -1;
           pingTimeoutTimer.cancel();
           schedulePing();
           emitHeartbeat();
@@ -389,7 +410,7 @@ public final class Session implements EngineIoSocket {
     if (state == ReadyState.CLOSED) {
       return;
     }
-    log.debug("session {} parse error: {}", id, LogSafe.escape(detail));
+    log.debug("session {} parse error: {}", LogSafe.escape(id), LogSafe.escape(detail));
     finish(DisconnectReason.PARSE_ERROR, detail);
   }
 
@@ -418,6 +439,7 @@ public final class Session implements EngineIoSocket {
               }
               awaitingPong = true;
               graceUsed = false;
+              pingHandedAt = -1;
               sendPacket(Packet.PING, 0);
               armPingTimeout(options.pingTimeout().toMillis());
             });
@@ -438,11 +460,12 @@ public final class Session implements EngineIoSocket {
       ws.closeConnection();
       return;
     }
-    upgradeState = UpgradeState.PROBING;
+    upgradeTransition(UpgradeState.PROBING, null);
     upgrading = ws;
-    engine.debugTransition(this, "upgrade NONE -> PROBING");
+    observer.upgradeStarted(protocol);
     upgradeTimer =
-        lane.schedule(options.upgradeTimeout().toMillis(), () -> abortUpgrade("upgrade timeout"));
+        lane.schedule(
+            options.upgradeTimeout().toMillis(), () -> abortUpgrade(UpgradeFailure.TIMEOUT, "upgrade timeout"));
   }
 
   /** A packet on the WebSocket being probed (lane). */
@@ -452,19 +475,18 @@ public final class Session implements EngineIoSocket {
     }
     if (packet.type() == PacketType.PING && "probe".equals(packet.text()) && upgradeState == UpgradeState.PROBING) {
       ws.sendDirect(Packet.PROBE_PONG);
-      upgradeState = UpgradeState.PROBED;
-      engine.debugTransition(this, "upgrade PROBING -> PROBED");
+      upgradeTransition(UpgradeState.PROBED, null);
       TransportType t = TransportType.WEBSOCKET;
       emitEach(upgradingListeners, l -> l.accept(t));
       noopTicker = lane.schedule(NOOP_TICK_MS, this::noopTick);
     } else if (packet.type() == PacketType.UPGRADE) {
       if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
-        abortUpgrade("socket closing");
+        abortUpgrade(UpgradeFailure.SOCKET_CLOSED, "socket closing");
         return;
       }
       commitUpgrade(ws);
     } else {
-      abortUpgrade("invalid packet during upgrade: " + packet.type());
+      abortUpgrade(UpgradeFailure.PROBE_ABORTED, "invalid packet during upgrade: " + packet.type());
     }
   }
 
@@ -483,13 +505,13 @@ public final class Session implements EngineIoSocket {
     noopTicker.cancel();
     Transport old = transport;
     upgrading = null;
-    upgradeState = UpgradeState.UPGRADED;
+    upgradeTransition(UpgradeState.UPGRADED, null);
     transport = ws;
     ws.promoted();
     if (old != null) {
       old.discard();
     }
-    engine.debugTransition(this, "upgrade -> UPGRADED (websocket)");
+    observer.upgraded(protocol, old == null ? TransportType.POLLING : old.type(), TransportType.WEBSOCKET);
     if (protocol == ProtocolVersion.V3) {
       // [ref-bug] fixed: the reference never re-arms the v3 heartbeat after an upgrade (protocol.md §5)
       armPingTimeout(v3Timeout());
@@ -500,14 +522,14 @@ public final class Session implements EngineIoSocket {
   }
 
   /** The probe failed or timed out: close its WebSocket, stay on polling (lane). */
-  void abortUpgrade(String why) {
+  void abortUpgrade(UpgradeFailure reason, String why) {
     WsTransport ws = upgrading;
     if (ws == null) {
       return;
     }
-    engine.debugTransition(this, "upgrade " + upgradeState + " -> NONE (" + why + ")");
+    upgradeTransition(UpgradeState.NONE, why);
+    observer.upgradeFailed(protocol, reason);
     upgrading = null;
-    upgradeState = UpgradeState.NONE;
     upgradeTimer.cancel();
     noopTicker.cancel();
     ws.closeConnection();
@@ -516,7 +538,7 @@ public final class Session implements EngineIoSocket {
   /** The WebSocket being probed went away (lane). */
   void onProbeClosed(WsTransport ws) {
     if (ws == upgrading) {
-      abortUpgrade("probe transport closed");
+      abortUpgrade(UpgradeFailure.SOCKET_CLOSED, "probe transport closed");
     }
   }
 
@@ -561,6 +583,17 @@ public final class Session implements EngineIoSocket {
     if (state == ReadyState.CLOSED) {
       return;
     }
+    // Packets queued earlier in this lane task still go out if the transport can take them now: the
+    // reference flushes each send at once, so the echo of "4ok" in the POST "4ok\x1ex9" reaches the held
+    // GET before the parse error closes the session (T/05b D2).
+    closeAfterDrain = false;
+    Transport live = transport;
+    if (!writeBuffer.isEmpty() && live != null && live.writable()) {
+      flush();
+      if (state == ReadyState.CLOSED) {
+        return;
+      }
+    }
     setState(ReadyState.CLOSED);
     pingIntervalTimer.cancel();
     pingTimeoutTimer.cancel();
@@ -570,6 +603,8 @@ public final class Session implements EngineIoSocket {
     WsTransport probe = upgrading;
     upgrading = null;
     if (probe != null) {
+      upgradeTransition(UpgradeState.NONE, "session closed");
+      observer.upgradeFailed(protocol, UpgradeFailure.SOCKET_CLOSED);
       probe.closeConnection();
     }
     // Release only what the dropped packets held: a send() that passed the OPEN check on another thread
@@ -586,13 +621,26 @@ public final class Session implements EngineIoSocket {
     if (t != null) {
       t.release();
     }
+    if (opened) {
+      observer.sessionClosed(protocol, transport(), reason, engine.observing ? lane.nowMillis() - openedAt : 0);
+    }
     engine.removed(this, reason, description);
     emitEach(closeListeners, l -> l.onClose(reason, description));
   }
 
   private void setState(ReadyState next) {
-    engine.debugTransition(this, state + " -> " + next);
+    engine.debugTransition(this, "", state, next, null);
     state = next;
+  }
+
+  private void upgradeTransition(UpgradeState next, String cause) {
+    engine.debugTransition(this, "upgrade ", upgradeState, next, cause);
+    upgradeState = next;
+  }
+
+  /** The engine's observer ({@link EngineObserver#NOOP} when none is set). */
+  EngineObserver observer() {
+    return observer;
   }
 
   boolean isClosing() {
@@ -635,7 +683,7 @@ public final class Session implements EngineIoSocket {
             try {
               call.accept(l);
             } catch (RuntimeException e) {
-              log.error("socket {} listener threw", id, e);
+              log.error("socket {} listener threw", LogSafe.escape(id), e);
             }
           }
         });
@@ -648,7 +696,7 @@ public final class Session implements EngineIoSocket {
           try {
             callback.run();
           } catch (RuntimeException e) {
-            log.error("socket {} listener threw", id, e);
+            log.error("socket {} listener threw", LogSafe.escape(id), e);
           }
         };
     if (events == null) {

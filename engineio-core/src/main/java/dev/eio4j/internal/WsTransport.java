@@ -1,6 +1,7 @@
 package dev.eio4j.internal;
 
 import dev.eio4j.DisconnectReason;
+import dev.eio4j.EngineObserver;
 import dev.eio4j.codec.CodecException;
 import dev.eio4j.codec.PacketCodec;
 import dev.eio4j.protocol.Packet;
@@ -38,24 +39,51 @@ final class WsTransport extends Transport implements WsHandler {
 
   @Override
   void send(List<Packet> packets) {
+    long bytes = 0;
     for (Packet p : packets) {
-      write(p);
+      bytes += write(p);
     }
     conn.flush();
+    session.observer().packetsOut(TransportType.WEBSOCKET, packets.size(), bytes);
   }
 
-  private void write(Packet p) {
+  /** Writes one frame; returns its payload size in bytes when an observer is set (else 0). */
+  private long write(Packet p) {
     if (p.isBinary() && !base64) {
-      conn.sendBinary(PacketCodec.encodeBinaryFrame(p, session.protocol));
-    } else {
-      conn.sendText(PacketCodec.encodeText(p, session.protocol));
+      byte[] frame = PacketCodec.encodeBinaryFrame(p, session.protocol);
+      conn.sendBinary(frame);
+      return frame.length;
     }
+    String frame = PacketCodec.encodeText(p, session.protocol);
+    conn.sendText(frame);
+    return session.engine.observing ? utf8Length(frame) : 0;
   }
 
   /** Writes one packet at once, outside the write buffer (the {@code 3probe}). */
   void sendDirect(Packet p) {
-    write(p);
+    long bytes = write(p);
     conn.flush();
+    session.observer().packetsOut(TransportType.WEBSOCKET, 1, bytes);
+  }
+
+  /** The UTF-8 length of {@code s}, without encoding it (an unpaired surrogate counts 3, as '?' would 1). */
+  static long utf8Length(CharSequence s) {
+    long n = 0;
+    int len = s.length();
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   void promoted() {
@@ -99,6 +127,9 @@ final class WsTransport extends Transport implements WsHandler {
   public void onText(String text) {
     onLane(
         () -> {
+          if (session.engine.observing) {
+            session.observer().packetsIn(TransportType.WEBSOCKET, 1, utf8Length(text));
+          }
           Packet p;
           try {
             p = PacketCodec.decodeText(text, session.protocol);
@@ -114,6 +145,7 @@ final class WsTransport extends Transport implements WsHandler {
   public void onBinary(byte[] data) {
     onLane(
         () -> {
+          session.observer().packetsIn(TransportType.WEBSOCKET, 1, data.length);
           Packet p;
           try {
             p = PacketCodec.decodeBinaryFrame(data, session.protocol);
@@ -143,7 +175,7 @@ final class WsTransport extends Transport implements WsHandler {
     if (active) {
       session.onParseError(e.getMessage());
     } else {
-      session.abortUpgrade("undecodable probe packet");
+      session.abortUpgrade(EngineObserver.UpgradeFailure.PROBE_ABORTED, "undecodable probe packet");
     }
   }
 
@@ -164,19 +196,29 @@ final class WsTransport extends Transport implements WsHandler {
   }
 
   @Override
-  public void onError(String description) {
+  public void onTooLarge(String description) {
     onLane(
         () -> {
-          boolean wasClosed = closed;
-          closed = true;
-          if (active) {
-            if (!wasClosed) {
-              session.finish(DisconnectReason.TRANSPORT_ERROR, description);
-            }
-          } else {
-            session.onProbeClosed(this);
-          }
+          session.observer().limitRejected(EngineObserver.Limit.FRAME_TOO_LARGE);
+          failedOnLane(description);
         });
+  }
+
+  @Override
+  public void onError(String description) {
+    onLane(() -> failedOnLane(description));
+  }
+
+  private void failedOnLane(String description) {
+    boolean wasClosed = closed;
+    closed = true;
+    if (active) {
+      if (!wasClosed) {
+        session.finish(DisconnectReason.TRANSPORT_ERROR, description);
+      }
+    } else {
+      session.onProbeClosed(this);
+    }
   }
 
   @Override

@@ -20,6 +20,16 @@ public interface WsHandler {
    */
   void onError(String description);
 
+  /**
+   * The peer sent a frame over the size limit; the adapter has already closed the connection with 1009.
+   * Like {@link #onError} (which the default calls), and {@link #onClose} is not called after it; the
+   * core counts it as a limit rejection. Adapters should call this rather than {@code onError} for an
+   * oversized frame.
+   */
+  default void onTooLarge(String description) {
+    onError(description);
+  }
+
   /** The connection became writable again after {@link WsConnection#isWritable()} returned false. */
   default void onWritable() {}
 }

@@ -32,7 +32,8 @@ public final class Main {
       return;
     }
     Logger log = LoggerFactory.getLogger(Main.class);
-    EngineIoServer server = EngineIoServer.create(config.options());
+    MetricsEndpoint metrics = config.metrics() ? new MetricsEndpoint(new DemoPage(config.options())) : null; // --metrics
+    EngineIoServer server = EngineIoServer.create(metrics == null ? config.options() : metrics.observe(config.options()));
     server.onConnection(
         socket -> {
           log.info("open {} (v{}, {}) from {}", socket.id(), socket.protocol().number(), socket.transport().wireName(), socket.request().remoteAddress());
@@ -44,7 +45,7 @@ public final class Main {
         EngineIoNettyServer.builder(server)
             .host(config.host())
             .port(config.port())
-            .fallback(new DemoPage(config.options()))
+            .fallback(metrics != null ? metrics : new DemoPage(config.options()))
             .start();
     long ms = (System.nanoTime() - t0) / 1_000_000;
     log.info(
@@ -56,6 +57,9 @@ public final class Main {
         ms);
     log.info("options: {}", config.options());
     log.info("demo page: http://{}:{}/", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port());
+    if (metrics != null) {
+      log.info("metrics: http://{}:{}{}", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), MetricsEndpoint.PATH);
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -91,6 +95,7 @@ public final class Main {
     row(out, "--initial-packet TEXT", "message sent right after the handshake [none]");
     row(out, "--no-http-compression", "do not gzip/deflate polling responses [on, >= 1024 bytes]");
     row(out, "--per-message-deflate", "negotiate WebSocket permessage-deflate [off]");
+    row(out, "--metrics", "serve Prometheus metrics at GET /metrics [off]");
     row(out, "--help", "print this help");
   }
 

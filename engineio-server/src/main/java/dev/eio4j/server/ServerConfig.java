@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The parsed command line. */
-record ServerConfig(String host, int port, EngineIoOptions options, boolean help) {
+/** The parsed command line ({@code metrics}: serve {@code /metrics} in Prometheus format). */
+record ServerConfig(String host, int port, EngineIoOptions options, boolean help, boolean metrics) {
   private static final java.util.Set<String> VALUED =
       java.util.Set.of(
           "--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
@@ -20,6 +20,7 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
     String host = "0.0.0.0";
     int port = 3000;
     boolean help = false;
+    boolean metrics = false;
     EngineIoOptions.OptionsBuilder b = EngineIoOptions.builder();
     List<String> origins = new ArrayList<>();
     boolean credentials = false;
@@ -68,6 +69,7 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
         case "--initial-packet" -> b.initialPacket(v);
         case "--no-http-compression" -> b.httpCompression(false);
         case "--per-message-deflate" -> b.perMessageDeflate(true);
+        case "--metrics" -> metrics = true;
         default -> throw new IllegalArgumentException("unknown flag: " + a);
       }
     }
@@ -85,7 +87,7 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
       throw new IllegalArgumentException("--cors-credentials needs --cors-origin");
     }
     try {
-      return new ServerConfig(host, port, b.build(), help);
+      return new ServerConfig(host, port, b.build(), help, metrics);
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -51,6 +51,19 @@ class ServerConfigTest {
   }
 
   @Test
+  void metricsAreOffUnlessAsked() {
+    assertThat(ServerConfig.parse(new String[0]).metrics()).isFalse();
+    ServerConfig c = ServerConfig.parse(new String[] {"--port", "1", "--metrics"});
+    assertThat(c.metrics()).isTrue();
+    assertThat(c.port()).isEqualTo(1);
+    assertThat(c.options().observer()).as("Main wires the observer, not the parser").isNull();
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--metrics=yes"})).hasMessageContaining("--metrics takes no value");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Main.printHelp(new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--metrics", "/metrics", "Prometheus");
+  }
+
+  @Test
   void cookieWithoutNameUsesIo() {
     assertThat(ServerConfig.parse(new String[] {"--cookie"}).options().cookie().name()).isEqualTo("io");
     assertThat(ServerConfig.parse(new String[] {"--cookie", "--port", "1"}).options().cookie().name()).isEqualTo("io");

@@ -19,7 +19,7 @@ import java.util.Objects;
  * <p><b>Client side.</b> {@link #clientText}, {@link #clientBinary}, {@link #clientClose()} and {@link
  * #clientError} call the {@link WsHandler} the core returned, as the adapter's I/O thread would. A frame
  * larger than the {@code maxPayload} given to {@code accept} is refused as a real adapter does: close
- * 1009 and {@link WsHandler#onError}. Nothing is delivered after {@code onClose}/{@code onError}. With a
+ * 1009 and {@link WsHandler#onTooLarge} (which defaults to {@link WsHandler#onError}). Nothing is delivered after {@code onClose}/{@code onError}. With a
  * {@link ManualScheduler} lane and auto-run on (the default), each client action then runs the
  * scheduler's pending tasks.
  */
@@ -235,7 +235,7 @@ public final class FakeWsConnection implements WsConnection {
       pending.clear();
       handlerDone = true;
     }
-    h.onError("RangeError: Max payload size exceeded");
+    h.onTooLarge("RangeError: Max payload size exceeded");
   }
 
   private synchronized WsHandler deliverable() {

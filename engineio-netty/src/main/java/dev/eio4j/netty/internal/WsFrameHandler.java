@@ -103,11 +103,17 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void end(String error) {
+    end(error, false);
+  }
+
+  private void end(String error, boolean tooLarge) {
     if (handler == null || !ended.compareAndSet(false, true)) {
       return;
     }
     if (error == null) {
       handler.onClose();
+    } else if (tooLarge) {
+      handler.onTooLarge(error);
     } else {
       handler.onError(error);
     }
@@ -134,7 +140,7 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
             && c.closeStatus() != null
             && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
       conn.close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Max payload size exceeded");
-      end("Max payload size exceeded");
+      end("Max payload size exceeded", true);
       return;
     }
     conn.close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "");
