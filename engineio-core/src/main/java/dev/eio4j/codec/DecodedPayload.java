@@ -13,13 +13,13 @@ import java.util.List;
  */
 public record DecodedPayload(List<Packet> packets, CodecException error) {
 
-    /** Copies {@code packets} into an unmodifiable list. */
-    public DecodedPayload {
-        packets = List.copyOf(packets);
-    }
+  /** Copies {@code packets} into an unmodifiable list. */
+  public DecodedPayload {
+    packets = List.copyOf(packets);
+  }
 
-    /** Returns true when decoding stopped on an error. */
-    public boolean hasError() {
-        return error != null;
-    }
+  /** Returns true when decoding stopped on an error. */
+  public boolean hasError() {
+    return error != null;
+  }
 }
