@@ -46,7 +46,12 @@ public final class PayloadCodec {
       if (i > 0) {
         sb.append(SEPARATOR);
       }
-      sb.append(PacketCodec.encodeText(packets.get(i), ProtocolVersion.V4));
+      Packet p = packets.get(i);
+      if (!p.isBinary() && p.text() != null) {
+        sb.append(p.type().digit()).append(p.text());
+      } else {
+        sb.append(PacketCodec.encodeText(p, ProtocolVersion.V4));
+      }
     }
     return sb.toString();
   }
@@ -291,7 +296,20 @@ public final class PayloadCodec {
     return digits;
   }
 
+  /** Chars needed: text as is, binary as base64 (4/3), plus framing; so the builder never regrows. */
   private static int estimate(List<Packet> packets) {
-    return Math.min(16 + packets.size() * 32, 1 << 16);
+    long n = 0;
+    for (int i = 0; i < packets.size(); i++) {
+      Packet p = packets.get(i);
+      if (p.isBinary()) {
+        n += 4L * ((p.binary().length + 2) / 3) + 3;
+      } else if (p.text() != null) {
+        n += p.text().length() + 1;
+      } else {
+        n += 1;
+      }
+      n += 8; // separator or "len:" prefix
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 16);
   }
 }

@@ -278,17 +278,18 @@ public final class Session implements EngineIoSocket {
       return;
     }
     writeBuffer.add(packet);
-    sizes.add(accountedSize);
+    queuedBytes += accountedSize;
     emitPacket(packetCreateListeners, packet);
     scheduleFlush();
   }
 
-  private final ArrayDeque<Integer> sizes = new ArrayDeque<>(); // lane; parallel to writeBuffer
+  private long queuedBytes; // lane; the accounted sizes of the packets in writeBuffer
+  private final Runnable flushTask = this::flush;
 
   private void scheduleFlush() {
     if (!flushScheduled) {
       flushScheduled = true;
-      lane.execute(this::flush);
+      lane.execute(flushTask);
     }
   }
 
@@ -299,13 +300,15 @@ public final class Session implements EngineIoSocket {
     if (state == ReadyState.CLOSED || writeBuffer.isEmpty() || t == null || !t.writable()) {
       return;
     }
-    List<Packet> batch = new ArrayList<>(writeBuffer);
-    long bytes = 0;
-    for (Integer s : sizes) {
-      bytes += s;
+    List<Packet> batch;
+    if (writeBuffer.size() == 1) {
+      batch = List.of(writeBuffer.poll());
+    } else {
+      batch = new ArrayList<>(writeBuffer);
+      writeBuffer.clear();
     }
-    writeBuffer.clear();
-    sizes.clear();
+    long bytes = queuedBytes;
+    queuedBytes = 0;
     // before send: the send may finish the session, which then releases only what is still queued
     buffered.addAndGet(-bytes);
     emitEach(flushListeners, l -> l.accept(batch));
@@ -610,12 +613,9 @@ public final class Session implements EngineIoSocket {
     // Release only what the dropped packets held: a send() that passed the OPEN check on another thread
     // may still have its lane task queued, and that task gives its own size back when it finds the
     // session closed. Resetting to 0 here made bufferedAmount() negative in that case.
-    long dropped = 0;
-    for (Integer size : sizes) {
-      dropped += size;
-    }
+    long dropped = queuedBytes;
+    queuedBytes = 0;
     writeBuffer.clear();
-    sizes.clear();
     buffered.addAndGet(-dropped);
     Transport t = transport;
     if (t != null) {

@@ -54,6 +54,11 @@ final class WsTransport extends Transport implements WsHandler {
       conn.sendBinary(frame);
       return frame.length;
     }
+    if (!p.isBinary() && p.text() != null) {
+      // the common case, a text packet: no "4" + text copy; the adapter encodes both parts at once
+      conn.sendText(p.type().digit(), p.text());
+      return session.engine.observing ? 1 + utf8Length(p.text()) : 0;
+    }
     String frame = PacketCodec.encodeText(p, session.protocol);
     conn.sendText(frame);
     return session.engine.observing ? utf8Length(frame) : 0;

@@ -8,6 +8,15 @@ public interface WsConnection {
   /** Queues one text frame. */
   void sendText(String text);
 
+  /**
+   * Queues one text frame made of {@code prefix} followed by {@code text} (an Engine.IO packet: the type
+   * digit, then its data). Adapters override it to encode straight into their own buffers; the default
+   * concatenates.
+   */
+  default void sendText(char prefix, String text) {
+    sendText(prefix + text);
+  }
+
   /** Queues one binary frame. The array must not be modified afterwards. */
   void sendBinary(byte[] data);
 

@@ -1,6 +1,8 @@
 package dev.eio4j.netty.internal;
 
 import dev.eio4j.spi.WsConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -20,7 +22,18 @@ final class NettyWsConnection implements WsConnection {
 
   @Override
   public void sendText(String text) {
-    channel.write(new TextWebSocketFrame(text), channel.voidPromise());
+    ByteBuf buf = channel.alloc().buffer(ByteBufUtil.utf8Bytes(text));
+    ByteBufUtil.writeUtf8(buf, text);
+    channel.write(new TextWebSocketFrame(buf), channel.voidPromise());
+  }
+
+  @Override
+  public void sendText(char prefix, String text) {
+    // straight into a pooled (direct, with epoll) buffer: no "4" + text string, no heap-to-direct copy
+    ByteBuf buf = channel.alloc().buffer(1 + ByteBufUtil.utf8Bytes(text));
+    buf.writeByte(prefix);
+    ByteBufUtil.writeUtf8(buf, text);
+    channel.write(new TextWebSocketFrame(buf), channel.voidPromise());
   }
 
   @Override
