@@ -5,6 +5,7 @@ import dev.eio4j.EngineObserver;
 import dev.eio4j.codec.CodecException;
 import dev.eio4j.codec.PacketCodec;
 import dev.eio4j.protocol.Packet;
+import dev.eio4j.protocol.PacketType;
 import dev.eio4j.protocol.TransportType;
 import dev.eio4j.spi.WsConnection;
 import dev.eio4j.spi.WsHandler;
@@ -142,6 +143,24 @@ final class WsTransport extends Transport implements WsHandler {
             failed(e);
             return;
           }
+          deliver(p);
+        });
+  }
+
+  @Override
+  public void onText(char first, String rest) {
+    PacketType type = PacketType.fromDigit(first);
+    if (type == null) {
+      onText(first + rest); // "b…" (base64) or garbage: the general decoder decides
+      return;
+    }
+    onLane(
+        () -> {
+          if (session.engine.observing) {
+            session.observer().packetsIn(TransportType.WEBSOCKET, 1, 1 + utf8Length(rest));
+          }
+          // the same packet PacketCodec.decodeText(first + rest) gives, without copying the data
+          Packet p = rest.isEmpty() ? (type == PacketType.MESSAGE ? Packet.message("") : Packet.of(type)) : Packet.text(type, rest);
           deliver(p);
         });
   }

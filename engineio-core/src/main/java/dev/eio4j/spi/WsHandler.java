@@ -8,6 +8,15 @@ public interface WsHandler {
   /** One complete text message. */
   void onText(String text);
 
+  /**
+   * One complete text message whose first character, {@code first}, is ASCII, followed by {@code rest}.
+   * Equivalent to {@code onText(first + rest)}; adapters that can decode the two parts separately call
+   * this to spare the core a copy of the data (the first character is the packet type).
+   */
+  default void onText(char first, String rest) {
+    onText(first + rest);
+  }
+
   /** One complete binary message. The array belongs to the core from now on. */
   void onBinary(byte[] data);
 

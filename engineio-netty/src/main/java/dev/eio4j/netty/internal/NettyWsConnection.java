@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The core's view of an open WebSocket channel. Thread-safe; writes keep call order. */
@@ -30,9 +31,10 @@ final class NettyWsConnection implements WsConnection {
   @Override
   public void sendText(char prefix, String text) {
     // straight into a pooled (direct, with epoll) buffer: no "4" + text string, no heap-to-direct copy
-    ByteBuf buf = channel.alloc().buffer(1 + ByteBufUtil.utf8Bytes(text));
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // an intrinsic copy for ASCII/Latin-1 text
+    ByteBuf buf = channel.alloc().buffer(1 + utf8.length);
     buf.writeByte(prefix);
-    ByteBufUtil.writeUtf8(buf, text);
+    buf.writeBytes(utf8);
     channel.write(new TextWebSocketFrame(buf), channel.voidPromise());
   }
 

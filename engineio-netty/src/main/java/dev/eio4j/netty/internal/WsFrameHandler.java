@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the 101 and the handshake future's listener) wait in a small queue.
  */
 final class WsFrameHandler extends ChannelInboundHandlerAdapter {
+  private record TextParts(char first, String rest) {}
+
   private static final int MAX_EARLY_FRAMES = 64;
   private final NettyWsConnection conn;
   private WsHandler handler; // event loop
@@ -65,7 +68,15 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
     Object event;
     try {
       if (frame instanceof TextWebSocketFrame t) {
-        event = t.text();
+        ByteBuf c = t.content();
+        int n = c.readableBytes();
+        byte first = n > 0 ? c.getByte(c.readerIndex()) : 0;
+        if (n > 0 && first >= 0) {
+          // the type character apart from the data: the core need not copy the data out of one string
+          event = new TextParts((char) first, c.toString(c.readerIndex() + 1, n - 1, StandardCharsets.UTF_8));
+        } else {
+          event = t.text();
+        }
       } else if (frame instanceof BinaryWebSocketFrame b) {
         ByteBuf c = b.content();
         event = ByteBufUtil.getBytes(c, c.readerIndex(), c.readableBytes(), false);
@@ -93,7 +104,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof String s) {
+    if (event instanceof TextParts t) {
+      handler.onText(t.first(), t.rest());
+    } else if (event instanceof String s) {
       handler.onText(s);
     } else if (event instanceof byte[] b) {
       handler.onBinary(b);
