@@ -18,7 +18,6 @@ public final class EngineRequest {
   private final Headers headers;
   private final InetSocketAddress remoteAddress;
   private final boolean secure;
-  private volatile Map<String, String> query;
 
   /**
    * @param method the HTTP method, upper case
@@ -74,12 +73,32 @@ public final class EngineRequest {
 
   /** The decoded query parameters (first value wins), in order. */
   public Map<String, String> query() {
-    Map<String, String> q = query;
-    if (q == null) {
-      q = Collections.unmodifiableMap(parseQuery(uri));
-      query = q;
+    // parsed on each call and not cached: a session keeps its handshake request for its whole life, and
+    // a cached map would cost every idle session a few hundred bytes
+    return Collections.unmodifiableMap(parseQuery(uri));
+  }
+
+  /**
+   * A copy without the headers that only served the connection's own handshake ({@code
+   * Sec-WebSocket-Key}, {@code -Version}, {@code -Extensions}, {@code Upgrade}, {@code Connection}):
+   * what a session keeps for {@code socket.request()}.
+   */
+  public EngineRequest withoutHandshakeHeaders() {
+    Headers kept = new Headers();
+    boolean dropped = false;
+    for (int i = 0; i < headers.size(); i++) {
+      String n = headers.name(i);
+      if (n.equalsIgnoreCase("Sec-WebSocket-Key")
+          || n.equalsIgnoreCase("Sec-WebSocket-Version")
+          || n.equalsIgnoreCase("Sec-WebSocket-Extensions")
+          || n.equalsIgnoreCase("Upgrade")
+          || n.equalsIgnoreCase("Connection")) {
+        dropped = true;
+      } else {
+        kept.add(n, headers.value(i));
+      }
     }
-    return q;
+    return dropped ? new EngineRequest(method, uri, kept.copy(), remoteAddress, secure) : this;
   }
 
   /** One decoded query parameter, or null when absent. */

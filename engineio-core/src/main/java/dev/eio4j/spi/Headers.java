@@ -11,13 +11,24 @@ import java.util.Locale;
  * the {@code headers}/{@code initialHeaders} hooks).
  */
 public final class Headers {
-  private final List<String> names = new ArrayList<>(8);
-  private final List<String> values = new ArrayList<>(8);
+  // names and values interleaved: [name0, value0, name1, value1, ...]; one array, compact for the
+  // handshake request that every session keeps
+  private String[] kv;
+  private int size; // header lines
+
+  /** Empty headers. */
+  public Headers() {
+    kv = new String[16];
+  }
 
   /** Appends a header, keeping any existing value with that name. */
   public Headers add(String name, String value) {
-    names.add(name);
-    values.add(value);
+    if (2 * size == kv.length) {
+      kv = java.util.Arrays.copyOf(kv, Math.max(4, kv.length * 2));
+    }
+    kv[2 * size] = name;
+    kv[2 * size + 1] = value;
+    size++;
     return this;
   }
 
@@ -29,20 +40,26 @@ public final class Headers {
 
   /** Removes every header of that name. */
   public Headers remove(String name) {
-    for (int i = names.size() - 1; i >= 0; i--) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        names.remove(i);
-        values.remove(i);
+    int w = 0;
+    for (int r = 0; r < size; r++) {
+      if (!kv[2 * r].equalsIgnoreCase(name)) {
+        kv[2 * w] = kv[2 * r];
+        kv[2 * w + 1] = kv[2 * r + 1];
+        w++;
       }
     }
+    for (int i = 2 * w; i < 2 * size; i++) {
+      kv[i] = null;
+    }
+    size = w;
     return this;
   }
 
   /** The first value of that header, or null. */
   public String get(String name) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        return values.get(i);
+    for (int i = 0; i < size; i++) {
+      if (kv[2 * i].equalsIgnoreCase(name)) {
+        return kv[2 * i + 1];
       }
     }
     return null;
@@ -51,9 +68,9 @@ public final class Headers {
   /** Every value of that header, in order. */
   public List<String> getAll(String name) {
     List<String> out = new ArrayList<>(1);
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        out.add(values.get(i));
+    for (int i = 0; i < size; i++) {
+      if (kv[2 * i].equalsIgnoreCase(name)) {
+        out.add(kv[2 * i + 1]);
       }
     }
     return out;
@@ -66,24 +83,26 @@ public final class Headers {
 
   /** Number of header lines. */
   public int size() {
-    return names.size();
+    return size;
   }
 
   /** The name of the i-th header line, as given. */
   public String name(int i) {
-    return names.get(i);
+    java.util.Objects.checkIndex(i, size);
+    return kv[2 * i];
   }
 
   /** The value of the i-th header line. */
   public String value(int i) {
-    return values.get(i);
+    java.util.Objects.checkIndex(i, size);
+    return kv[2 * i + 1];
   }
 
   /** The header names, lower-cased, in order of first appearance. */
   public List<String> names() {
     List<String> out = new ArrayList<>();
-    for (String n : names) {
-      String l = n.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < size; i++) {
+      String l = kv[2 * i].toLowerCase(Locale.ROOT);
       if (!out.contains(l)) {
         out.add(l);
       }
@@ -94,19 +113,19 @@ public final class Headers {
   /** A copy of these headers. */
   public Headers copy() {
     Headers h = new Headers();
-    h.names.addAll(names);
-    h.values.addAll(values);
+    h.kv = java.util.Arrays.copyOf(kv, Math.max(4, 2 * size));
+    h.size = size;
     return h;
   }
 
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("{");
-    for (int i = 0; i < names.size(); i++) {
+    for (int i = 0; i < size; i++) {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(names.get(i)).append(": ").append(values.get(i));
+      sb.append(kv[2 * i]).append(": ").append(kv[2 * i + 1]);
     }
     return sb.append('}').toString();
   }
