@@ -31,6 +31,8 @@ COMMAND="benchmarks/run.sh${*:+ $*}"
 QUICK=0
 RUNS=""
 CASES=""
+# both JVM servers get one I/O thread per core (the Netty runtime's default); Node has one thread
+IO_THREADS=$(nproc)
 OUT=""
 JMH=0
 JMH_ARGS="-f 1 -wi 5 -i 5 -w 1s -r 1s"
@@ -149,12 +151,12 @@ start_server() { # kind -> SERVER_PID, SERVER_PORT
   echo "=== $kind $(date +%T)" >> "$LOG"
   case $kind in
     ours) java $SERVER_JVM -cp "$JAR" dev.eio4j.bench.server.BenchServer --host 127.0.0.1 --port 0 \
-            --ping-interval $PING_INTERVAL --ping-timeout $PING_TIMEOUT --max-lifetime $LIFETIME >"$out" 2>>"$LOG" </dev/null & ;;
+            --ping-interval $PING_INTERVAL --ping-timeout $PING_TIMEOUT --io-threads $IO_THREADS --max-lifetime $LIFETIME >"$out" 2>>"$LOG" </dev/null & ;;
     node) node $NODE_FLAGS benchmarks/node/bench-ref-server.js \
             "{\"port\":0,\"pingInterval\":$PING_INTERVAL,\"pingTimeout\":$PING_TIMEOUT,\"allowEIO3\":true,\"maxLifetime\":$LIFETIME}" \
             >"$out" 2>>"$LOG" </dev/null & ;;
     raw)  java $SERVER_JVM -cp "$JAR" dev.eio4j.bench.raw.RawEchoServer --host 127.0.0.1 --port 0 \
-            --max-lifetime $LIFETIME >"$out" 2>>"$LOG" </dev/null & ;;
+            --io-threads $IO_THREADS --max-lifetime $LIFETIME >"$out" 2>>"$LOG" </dev/null & ;;
   esac
   SERVER_PID=$!
   SERVER_PORT=""
@@ -215,9 +217,9 @@ run_case() { # case server run
   echo "engine.io=$(awk '/"node_modules\/engine.io"/{f=1} f && /"version"/{gsub(/[",]/,"",$2); print $2; exit}' benchmarks/node/package-lock.json)"
   echo "git=$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "command=$COMMAND"
-  echo "cmd.ours=java $SERVER_JVM -cp $JAR dev.eio4j.bench.server.BenchServer --host 127.0.0.1 --port 0 --ping-interval $PING_INTERVAL --ping-timeout $PING_TIMEOUT"
+  echo "cmd.ours=java $SERVER_JVM -cp $JAR dev.eio4j.bench.server.BenchServer --host 127.0.0.1 --port 0 --ping-interval $PING_INTERVAL --ping-timeout $PING_TIMEOUT --io-threads $IO_THREADS"
   echo "cmd.node=node $NODE_FLAGS benchmarks/node/bench-ref-server.js '{\"pingInterval\":$PING_INTERVAL,\"pingTimeout\":$PING_TIMEOUT,\"allowEIO3\":true}'"
-  echo "cmd.raw=java $SERVER_JVM -cp $JAR dev.eio4j.bench.raw.RawEchoServer --host 127.0.0.1 --port 0"
+  echo "cmd.raw=java $SERVER_JVM -cp $JAR dev.eio4j.bench.raw.RawEchoServer --host 127.0.0.1 --port 0 --io-threads $IO_THREADS"
   echo "cmd.loadgen=java $LOADGEN_JVM -cp $JAR dev.eio4j.bench.load.LoadGen <case flags> [--raw for the ceiling] --url http://127.0.0.1:PORT --server-pid PID --json"
   for c in $CASES; do echo "case.$c=${ARGS[$c]}"; done
   [ $JMH = 1 ] && echo "jmh=java -jar $JAR $JMH_ARGS -rf json"
