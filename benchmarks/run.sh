@@ -16,6 +16,7 @@
 #                -w 1s -r 1s, about 9 minutes) and add their table to the report
 #   --jmh-args "…"  JMH flags instead of those (implies --jmh), e.g. "-f 2 -wi 10 -i 10 CodecBenchmark"
 #   --cases none    only JMH
+#   BENCH_NOTE="…"  (environment) a sentence put first in the report's notes, e.g. what else ran
 #
 # Servers (all on 127.0.0.1, a free port each time):
 #   ours  java $SERVER_JVM -cp benchmarks/target/benchmarks.jar dev.eio4j.bench.server.BenchServer
@@ -223,7 +224,7 @@ run_case() { # case server run
   echo "cmd.loadgen=java $LOADGEN_JVM -cp $JAR dev.eio4j.bench.load.LoadGen <case flags> [--raw for the ceiling] --url http://127.0.0.1:PORT --server-pid PID --json"
   for c in $CASES; do echo "case.$c=${ARGS[$c]}"; done
   [ $JMH = 1 ] && echo "jmh=java -jar $JAR $JMH_ARGS -rf json"
-  echo "notes=The load generator runs on the same machine as the server (loopback), so both share the $(nproc) cores: absolute numbers are lower than on separate machines, the ratios are the point. Memory per connection is (server RSS, or heap after a full GC via GET /bench/stats?gc=1, with all connections held minus before connecting) / connections. poll-echo: our and Node's rate counts every GET and POST; the ceiling's is HTTP POST echo requests carrying the same batches."
+  echo "notes=${BENCH_NOTE:+$BENCH_NOTE }The load generator runs on the same machine as the server (loopback), so both share the $(nproc) cores: absolute numbers are lower than on separate machines, the ratios are the point. Memory per connection is (server RSS, or heap after a full GC via GET /bench/stats?gc=1, with all connections held minus before connecting) / connections. poll-echo: our and Node's rate counts every GET and POST; the ceiling's is HTTP POST echo requests carrying the same batches."
 } > "$META"
 
 START=$(date +%s)
