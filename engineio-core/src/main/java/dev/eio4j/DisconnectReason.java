@@ -2,7 +2,7 @@ package dev.eio4j;
 
 /**
  * Why a session ended. {@link #wireName()} is the exact string the Node reference server uses, so
- * logs and metrics line up with theirs.
+ * logs and metrics line up with theirs ({@link #SEND_BUFFER_OVERFLOW} is our own addition).
  */
 public enum DisconnectReason {
   /** The client closed: a {@code 1} packet, or the WebSocket/TCP connection went away. */
@@ -17,7 +17,12 @@ public enum DisconnectReason {
   /** The client sent a packet or payload that does not decode. */
   PARSE_ERROR("parse error"),
   /** The application closed the socket, or the server was closed. */
-  FORCED_CLOSE("forced close");
+  FORCED_CLOSE("forced close"),
+  /**
+   * Ours, not the reference's: a {@code send} would have exceeded {@code maxBufferedBytes} while {@code
+   * overflowPolicy} is {@link OverflowPolicy#CLOSE}, so the slow consumer was dropped.
+   */
+  SEND_BUFFER_OVERFLOW("send buffer overflow");
 
   private final String wireName;
 

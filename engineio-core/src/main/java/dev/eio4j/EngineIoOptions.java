@@ -35,6 +35,8 @@ import java.util.concurrent.Executor;
  *   <tr><td>perMessageDeflate</td><td>off</td></tr>
  *   <tr><td>closeTimeout</td><td>30 s</td></tr>
  *   <tr><td>maxBufferedBytes</td><td>16 MiB per socket</td></tr>
+ *   <tr><td>overflowPolicy</td><td>REJECT: a send beyond maxBufferedBytes returns BUFFER_FULL</td></tr>
+ *   <tr><td>maxSessions</td><td>0 (unlimited)</td></tr>
  *   <tr><td>listenerExecutor</td><td>none: callbacks run on the session's lane</td></tr>
  *   <tr><td>observer</td><td>none: no metrics events</td></tr>
  * </table>
@@ -78,6 +80,8 @@ public final class EngineIoOptions {
   private final boolean perMessageDeflate;
   private final Duration closeTimeout;
   private final long maxBufferedBytes;
+  private final OverflowPolicy overflowPolicy;
+  private final int maxSessions;
   private final Executor listenerExecutor;
   private final EngineObserver observer;
   private final String prefix;
@@ -104,6 +108,8 @@ public final class EngineIoOptions {
     this.perMessageDeflate = b.perMessageDeflate;
     this.closeTimeout = b.closeTimeout;
     this.maxBufferedBytes = b.maxBufferedBytes;
+    this.overflowPolicy = b.overflowPolicy;
+    this.maxSessions = b.maxSessions;
     this.listenerExecutor = b.listenerExecutor;
     this.observer = b.observer;
     String p = path;
@@ -241,6 +247,23 @@ public final class EngineIoOptions {
   }
 
   /**
+   * What a send beyond {@link #maxBufferedBytes()} does: refuse it ({@link OverflowPolicy#REJECT}) or also
+   * close the socket ({@link OverflowPolicy#CLOSE}, reason {@link DisconnectReason#SEND_BUFFER_OVERFLOW}).
+   */
+  public OverflowPolicy overflowPolicy() {
+    return overflowPolicy;
+  }
+
+  /**
+   * The most sessions open at once, 0 for no cap. A handshake beyond it is refused with HTTP 503 and
+   * {@code {"code":3,"message":"Server at capacity"}} (a WebSocket handshake: 503, {@code Server at
+   * capacity}).
+   */
+  public int maxSessions() {
+    return maxSessions;
+  }
+
+  /**
    * The executor that runs socket callbacks (one at a time and in order per socket), or null to run
    * them on the session's lane (the I/O thread in the Netty runtime: do not block there).
    */
@@ -286,6 +309,10 @@ public final class EngineIoOptions {
         + perMessageDeflate
         + ", maxBufferedBytes="
         + maxBufferedBytes
+        + ", overflowPolicy="
+        + overflowPolicy
+        + ", maxSessions="
+        + (maxSessions == 0 ? "unlimited" : maxSessions)
         + "}";
   }
 
@@ -326,6 +353,8 @@ public final class EngineIoOptions {
     boolean perMessageDeflate;
     Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    OverflowPolicy overflowPolicy = OverflowPolicy.REJECT;
+    int maxSessions;
     Executor listenerExecutor;
     EngineObserver observer;
 
@@ -358,6 +387,8 @@ public final class EngineIoOptions {
       perMessageDeflate = o.perMessageDeflate;
       closeTimeout = o.closeTimeout;
       maxBufferedBytes = o.maxBufferedBytes;
+      overflowPolicy = o.overflowPolicy;
+      maxSessions = o.maxSessions;
       listenerExecutor = o.listenerExecutor;
       observer = o.observer;
     }
@@ -511,6 +542,28 @@ public final class EngineIoOptions {
         throw new IllegalArgumentException("maxBufferedBytes must be >= 1");
       }
       maxBufferedBytes = bytes;
+      return self();
+    }
+
+    /**
+     * What a send beyond {@code maxBufferedBytes} does: {@link OverflowPolicy#REJECT} refuses it with
+     * {@code BUFFER_FULL}; {@link OverflowPolicy#CLOSE} also closes the socket ("send buffer overflow").
+     * Default REJECT.
+     */
+    public B overflowPolicy(OverflowPolicy policy) {
+      overflowPolicy = Objects.requireNonNull(policy, "overflowPolicy");
+      return self();
+    }
+
+    /**
+     * The most sessions open at once; over it a handshake gets 503 {@code {"code":3,"message":"Server at
+     * capacity"}}. Default 0 (unlimited).
+     */
+    public B maxSessions(int sessions) {
+      if (sessions < 0) {
+        throw new IllegalArgumentException("maxSessions must be >= 0 (0: unlimited)");
+      }
+      maxSessions = sessions;
       return self();
     }
 

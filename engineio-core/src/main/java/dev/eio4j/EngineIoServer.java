@@ -152,10 +152,12 @@ public final class EngineIoServer {
 
   /**
    * Closes every socket ("forced close"), refuses new handshakes and stops the runtimes started with
-   * {@link #listen}.
+   * {@link #listen}, each with its default deadline (the Netty runtime: the port is freed first, then
+   * the sockets get up to 1 s to close once what is queued is written). Without a runtime (an embedding
+   * adapter) the sockets are asked to close and this returns at once; see {@link #close(java.time.Duration)}
+   * to wait.
    */
   public void close() {
-    engine.close();
     List<RunningServer> copy;
     synchronized (running) {
       copy = new ArrayList<>(running);
@@ -164,11 +166,105 @@ public final class EngineIoServer {
     for (RunningServer r : copy) {
       r.close();
     }
+    engine.close();
   }
 
   /** Closes every socket without stopping runtimes (used by runtimes on their own shutdown). */
   public void closeSessions() {
     engine.close();
+  }
+
+  /**
+   * Graceful shutdown: stops the runtimes started with {@link #listen} from accepting (their ports are
+   * free when this returns), refuses new handshakes, closes every socket ("forced close") once what is
+   * queued for it has been written, waits up to {@code deadline} for that, then ends the sockets still
+   * open (a client that does not read, a polling client that does not come back) and stops the runtimes.
+   * Blocks the caller for at most about {@code deadline} plus a short grace: do not call it from a
+   * socket callback or an I/O thread. An embedding adapter (no runtime) gets the same for its sessions.
+   *
+   * @return true when every socket closed before the deadline
+   */
+  public boolean close(java.time.Duration deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    long end = System.nanoTime() + Math.max(0, deadline.toNanos());
+    List<RunningServer> copy;
+    synchronized (running) {
+      copy = new ArrayList<>(running);
+      running.clear();
+    }
+    boolean graceful = true;
+    if (copy.isEmpty()) {
+      graceful = closeSessions(deadline);
+    }
+    for (RunningServer r : copy) {
+      long left = Math.max(0, end - System.nanoTime());
+      r.close(java.time.Duration.ofNanos(left));
+    }
+    return graceful && engine.sessionCount() == 0;
+  }
+
+  /**
+   * Closes every socket gracefully and waits up to {@code deadline} for them to be gone; then ends the
+   * rest at once ("forced close") and waits briefly for that. For runtimes, which stop accepting first.
+   * Blocks; never call it on a session's lane.
+   *
+   * @return true when every socket closed before the deadline
+   */
+  public boolean closeSessions(java.time.Duration deadline) {
+    java.util.concurrent.CompletableFuture<Void> empty = engine.whenEmpty();
+    engine.close();
+    if (await(empty, deadline.toMillis())) {
+      return true;
+    }
+    engine.forceClose("shutdown deadline");
+    await(engine.whenEmpty(), FORCED_CLOSE_GRACE_MILLIS);
+    return false;
+  }
+
+  private static final long FORCED_CLOSE_GRACE_MILLIS = 1000;
+
+  private static boolean await(java.util.concurrent.CompletableFuture<Void> f, long millis) {
+    try {
+      f.get(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Drain mode, for rolling deploys: from now on {@link #isReady()} is false and new handshakes are
+   * refused (HTTP 503, {@code {"code":3,"message":"Server is draining"}}), while the open sockets keep
+   * working; each is closed ("forced close", after its queue is written) at a random moment within
+   * {@code window}, so that their clients reconnect to other instances spread over the window rather
+   * than all at once. The runtime keeps listening (call {@link #close(java.time.Duration)} when the
+   * future completes). Idempotent: a second call returns the first call's future.
+   *
+   * @return completed once no socket is left, on the thread that closed the last one (an I/O thread in
+   *     the Netty runtime): continue with {@code thenRunAsync} for anything that blocks, such as {@link
+   *     #close(java.time.Duration)}
+   */
+  public java.util.concurrent.CompletableFuture<Void> drain(java.time.Duration window) {
+    Objects.requireNonNull(window, "window");
+    return engine.drain(window.toMillis());
+  }
+
+  /**
+   * The readiness flag: true while new handshakes are accepted, false once {@link #drain} or a close
+   * has begun. Serve it on a readiness probe so that the load balancer stops routing here.
+   */
+  public boolean isReady() {
+    return engine.isReady();
+  }
+
+  /** True once {@link #drain} was called. */
+  public boolean isDraining() {
+    return engine.isDraining();
   }
 
   /** Builds a server; the option setters are those of {@link EngineIoOptions.Builder}. */

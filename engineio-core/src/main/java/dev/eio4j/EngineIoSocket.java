@@ -26,6 +26,15 @@ import java.util.function.Consumer;
  * <p><b>Sending.</b> {@code send} queues the message and returns at once; the outcome says whether it
  * was queued, refused because the outbound budget ({@link EngineIoOptions#maxBufferedBytes()}) is used
  * up, or refused because the socket is closing. Messages leave in the order they were queued.
+ *
+ * <p><b>Backpressure.</b> {@link #bufferedAmount()} is what is queued and not yet handed to the
+ * transport; it grows while the transport cannot take more (no polling GET held, or a WebSocket whose
+ * peer does not read). {@link #isWritable()} is false once it is above half of {@code maxBufferedBytes}
+ * (the low-water mark), and {@link #onWritable} fires each time it falls back to or below that mark. A
+ * producer that pauses on {@code !isWritable()} (or on {@link SendResult#BUFFER_FULL}) and resumes in
+ * {@code onWritable} never loses a message. What happens to a send beyond the budget is the {@link
+ * EngineIoOptions#overflowPolicy()}: refused ({@code BUFFER_FULL}), or refused and the socket closed
+ * ({@link DisconnectReason#SEND_BUFFER_OVERFLOW}).
  */
 public interface EngineIoSocket {
   /** The session id ({@code sid}). */
@@ -57,6 +66,20 @@ public interface EngineIoSocket {
 
   /** Bytes queued but not yet handed to the transport (text counted in UTF-16 units). */
   long bufferedAmount();
+
+  /**
+   * True while the socket is open and {@link #bufferedAmount()} is at or below the low-water mark (half
+   * of {@link EngineIoOptions#maxBufferedBytes()}): a send of a message smaller than the other half will
+   * be queued. Advisory (other threads may send at the same time); never blocks.
+   */
+  boolean isWritable();
+
+  /**
+   * Adds a listener called each time {@link #bufferedAmount()} falls from above the low-water mark to
+   * or below it, i.e. when {@link #isWritable()} becomes true again: the moment to resume a paused
+   * producer. (Unlike {@link #onDrain}, which follows the reference and fires after every batch.)
+   */
+  EngineIoSocket onWritable(Runnable listener);
 
   /**
    * Closes the socket ("forced close") once what is queued has been written. Idempotent. Sends after

@@ -56,7 +56,9 @@ public interface EngineObserver {
   /** A second polling GET while one is held: 400, the session is closed. */
   OVERLAPPING_GET("overlapping get"),
   /** A second polling POST while one is in flight: 400, the session is closed. */
-  OVERLAPPING_POST("overlapping post");
+  OVERLAPPING_POST("overlapping post"),
+  /** A handshake while {@code maxSessions} sessions are open: 503 {@code "Server at capacity"}. */
+  SESSION_CAP("session cap");
 
   private final String label;
 

@@ -13,7 +13,11 @@ public enum HandshakeError {
   UNKNOWN_SID(1, 400, "Session ID unknown"),
   /** Code 2: a handshake (no sid) with a method other than GET. */
   BAD_HANDSHAKE_METHOD(2, 400, "Bad handshake method"),
-  /** Code 3: a malformed request (transport or protocol mismatch, bad origin, id generation). */
+  /**
+   * Code 3: a malformed request (transport or protocol mismatch, bad origin, id generation). Also the
+   * code of a handshake refused because the server is at {@code maxSessions} ("Server at capacity") or
+   * draining ("Server is draining"), which are answered with HTTP 503 instead of {@link #httpStatus()}.
+   */
   BAD_REQUEST(3, 400, "Bad request"),
   /** Code 4: {@code allowRequest} refused the handshake. */
   FORBIDDEN(4, 403, "Forbidden"),

@@ -63,6 +63,8 @@ class EngineIoOptionsTest {
     assertThat(d.perMessageDeflate()).isFalse();
     assertThat(d.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.maxBufferedBytes()).isEqualTo(16L * 1024 * 1024);
+    assertThat(d.overflowPolicy()).isEqualTo(OverflowPolicy.REJECT);
+    assertThat(d.maxSessions()).isZero(); // unlimited
     assertThat(d.listenerExecutor()).isNull();
     assertThat(d.observer()).isNull();
   }
@@ -145,6 +147,8 @@ class EngineIoOptionsTest {
       case "httpCompression" ->
           d.httpCompression() ? "on, threshold " + d.compressionThreshold() + " bytes" : "off";
       case "maxBufferedBytes" -> mebibytes(d.maxBufferedBytes());
+      case "overflowPolicy" -> d.overflowPolicy().name();
+      case "maxSessions" -> d.maxSessions() == 0 ? "0 (unlimited)" : String.valueOf(d.maxSessions());
       case "idGenerator" ->
           d.idGenerator() == null ? "120 random bits, 20 URL-safe chars" : "custom"; // checked above
       default -> throw new AssertionError("the table documents an unknown option: " + option);
@@ -230,6 +234,8 @@ class EngineIoOptionsTest {
             .cors(CorsOptions.anyOrigin())
             .closeTimeout(Duration.ofSeconds(1))
             .maxBufferedBytes(10)
+            .overflowPolicy(OverflowPolicy.CLOSE)
+            .maxSessions(7)
             .build();
     assertThat(custom.toBuilder().build().toString()).isEqualTo(custom.toString());
     assertThat(custom.pathPrefix()).isEqualTo("/myapp");
@@ -237,6 +243,10 @@ class EngineIoOptionsTest {
     assertThat(custom.toBuilder().build().observer()).isSameAs(observer);
     assertThat(EngineIoOptions.builder().options(custom).observer(null).build().observer()).isNull();
     assertThat(EngineIoOptions.builder().options(custom).build().maxBufferedBytes()).isEqualTo(10);
+    assertThat(custom.toBuilder().build().overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
+    assertThat(custom.toBuilder().build().maxSessions()).isEqualTo(7);
+    assertThat(custom.toString()).contains("overflowPolicy=CLOSE", "maxSessions=7");
+    assertThat(d.toString()).contains("overflowPolicy=REJECT", "maxSessions=unlimited");
     assertThat(custom.toString())
         .contains("pingInterval=300ms", "maxHttpBufferSize=100", "allowEIO3=false", "path=/myapp", "cookie=io");
   }
@@ -282,6 +292,12 @@ class EngineIoOptionsTest {
     assertThatThrownBy(() -> EngineIoOptions.builder().maxBufferedBytes(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxBufferedBytes must be >= 1");
+    assertThatThrownBy(() -> EngineIoOptions.builder().maxSessions(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxSessions must be >= 0 (0: unlimited)");
+    assertThatThrownBy(() -> EngineIoOptions.builder().overflowPolicy(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("overflowPolicy");
     assertThatThrownBy(() -> EngineIoOptions.builder().compressionThreshold(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("compressionThreshold must be >= 0");

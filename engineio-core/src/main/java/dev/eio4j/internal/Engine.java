@@ -16,6 +16,7 @@ import dev.eio4j.codec.Jsonp;
 import dev.eio4j.protocol.Packet;
 import dev.eio4j.protocol.ProtocolVersion;
 import dev.eio4j.protocol.TransportType;
+import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
@@ -27,9 +28,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,14 @@ public final class Engine {
   private final List<Consumer<EngineIoSocket>> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<ConnectionError>> errorListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  // drain mode (rolling deploys): new handshakes refused, open sessions closed at random times
+  private volatile boolean draining;
+  private volatile long drainWindowMillis;
+  private CompletableFuture<Void> drained; // guarded by this
+  private final Map<Session, Cancellable> drainTimers = new ConcurrentHashMap<>();
+  private final List<CompletableFuture<Void>> emptyWaiters = new CopyOnWriteArrayList<>();
+  static final String AT_CAPACITY = "Server at capacity";
+  static final String DRAINING = "Server is draining";
   /** The observer, wrapped so that it cannot throw; {@link EngineObserver#NOOP} when none is set. */
   final EngineObserver observer;
   /**
@@ -120,6 +131,150 @@ public final class Engine {
     for (Session s : new ArrayList<>(sessions.values())) {
       s.close();
     }
+  }
+
+  // ------------------------------------------------------------------ shutdown and drain
+
+  /** True once {@link #close()} ran. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** True while new handshakes are accepted: neither closed nor draining. */
+  public boolean isReady() {
+    return !closed && !draining;
+  }
+
+  /** True once {@link #drain} was called. */
+  public boolean isDraining() {
+    return draining;
+  }
+
+  /**
+   * Ends every remaining session at once with {@code FORCED_CLOSE}, without waiting for queues to drain
+   * (a shutdown past its deadline), and refuses new handshakes.
+   */
+  public void forceClose(String description) {
+    closed = true;
+    for (Session s : new ArrayList<>(sessions.values())) {
+      s.forceClose(description);
+    }
+  }
+
+  /** A future completed (on the thread that removes the last session) once no session is open. */
+  public CompletableFuture<Void> whenEmpty() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    emptyWaiters.add(f);
+    if (sessions.isEmpty()) {
+      completeEmptyWaiters();
+    }
+    return f;
+  }
+
+  private void completeEmptyWaiters() {
+    for (CompletableFuture<Void> f : emptyWaiters) {
+      if (emptyWaiters.remove(f)) {
+        f.complete(null);
+      }
+    }
+  }
+
+  /**
+   * Drain mode: new handshakes are refused (503, {@code "Server is draining"}) while the open sessions
+   * keep working, each closed ({@code FORCED_CLOSE}, after its queue is written) at a random moment
+   * within {@code windowMillis}, so that their clients reconnect elsewhere spread over the window.
+   * Idempotent: a second call returns the first call's future.
+   *
+   * @return completed once no session is left
+   */
+  public synchronized CompletableFuture<Void> drain(long windowMillis) {
+    if (drained != null) {
+      return drained;
+    }
+    drainWindowMillis = Math.max(0, windowMillis);
+    draining = true;
+    drained = whenEmpty();
+    for (Session s : new ArrayList<>(sessions.values())) {
+      scheduleDrainClose(s);
+    }
+    if (log.isInfoEnabled()) {
+      log.info("draining {} session(s) over {} ms", sessions.size(), drainWindowMillis);
+    }
+    return drained;
+  }
+
+  private void scheduleDrainClose(Session s) {
+    long window = drainWindowMillis;
+    long delay = window <= 0 ? 0 : ThreadLocalRandom.current().nextLong(window);
+    Cancellable c = s.lane.schedule(delay, s::close);
+    Cancellable old = drainTimers.put(s, c);
+    if (old != null) {
+      old.cancel();
+    }
+    if (s.readyState() == dev.eio4j.ReadyState.CLOSED && drainTimers.remove(s, c)) {
+      c.cancel(); // closed meanwhile: removed() may have run before the put
+    }
+  }
+
+  /** A session just opened (lane): close it at once if the server closed, or schedule it if draining. */
+  private void afterOpen(Session s) {
+    if (closed) {
+      // close() ran between the handshake's checks and the registration, when this session was not yet
+      // registered for close() to see: close it as close() would have
+      s.close();
+    } else if (draining) {
+      scheduleDrainClose(s);
+    }
+  }
+
+  /** Why a new session cannot open now (draining, or at {@code maxSessions}), or null. */
+  private String unavailable() {
+    if (draining) {
+      return DRAINING;
+    }
+    int max = options.maxSessions();
+    if (max > 0 && sessions.size() >= max) {
+      return AT_CAPACITY;
+    }
+    return null;
+  }
+
+  /**
+   * Refuses a polling handshake with 503 and {@code {"code":3,"message":"Server at capacity"}} (or
+   * {@code "Server is draining"}) when no session may open now; returns whether it did.
+   */
+  private boolean refuseUnavailable(HttpExchange ex) {
+    String why = unavailable();
+    if (why == null) {
+      return false;
+    }
+    EngineRequest req = ex.request();
+    Headers h = responseHeaders(req, false);
+    h.set("Content-Type", "application/json");
+    ex.respond(503, h, HandshakeError.BAD_REQUEST.jsonBody(why));
+    reportUnavailable(req, why);
+    return true;
+  }
+
+  /** The same for a WebSocket handshake: 503 before any 101, with the message as text/html. */
+  private boolean refuseUnavailable(WsUpgrade up) {
+    String why = unavailable();
+    if (why == null) {
+      return false;
+    }
+    EngineRequest req = up.request();
+    up.reject(503, responseHeaders(req, false), why);
+    reportUnavailable(req, why);
+    return true;
+  }
+
+  private void reportUnavailable(EngineRequest req, String why) {
+    boolean cap = AT_CAPACITY.equals(why);
+    if (cap) {
+      observer.limitRejected(EngineObserver.Limit.SESSION_CAP);
+    }
+    report(req, HandshakeError.BAD_REQUEST, why,
+        ctx("name", cap ? "SERVER_AT_CAPACITY" : "SERVER_DRAINING", "sessions", sessions.size()));
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -198,6 +353,9 @@ public final class Engine {
       fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
       return;
     }
+    if (refuseUnavailable(ex)) {
+      return;
+    }
     allow(req, denial -> {
       if (denial != null) {
         fail(ex, HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
@@ -208,13 +366,16 @@ public final class Engine {
         fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
         return;
       }
+      if (refuseUnavailable(ex)) {
+        return;
+      }
       String id = newId(req);
       if (id == null) {
         fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
         return;
       }
       Lane lane = ex.laneForNewSession();
-      Session s = new Session(this, id, pv, req, lane);
+      Session s = new Session(this, id, pv, req.withoutHandshakeHeaders(), lane);
       sessions.put(id, s);
       boolean b64 = nonEmpty(q.get("b64"));
       String jsonp = q.containsKey("j") ? Jsonp.callbackIndex(q.get("j")) : null;
@@ -222,6 +383,7 @@ public final class Engine {
         PollingTransport polling = new PollingTransport(s, b64, jsonp);
         polling.onHandshake(ex);
         s.open(polling);
+        afterOpen(s);
       });
     });
   }
@@ -313,6 +475,9 @@ public final class Engine {
       reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
       return;
     }
+    if (refuseUnavailable(up)) {
+      return;
+    }
     allow(req, denial -> {
       if (denial != null) {
         reject(up, HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
@@ -321,6 +486,9 @@ public final class Engine {
       if (closed) {
         // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
         reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
+        return;
+      }
+      if (refuseUnavailable(up)) {
         return;
       }
       String id = newId(req);
@@ -332,18 +500,16 @@ public final class Engine {
       applyHeadersHook(h, req, true);
       Lane lane = up.laneForNewSession();
       up.accept(h, options.maxHttpBufferSize(), conn -> {
-        Session s = new Session(this, id, pv, req, lane);
+        Session s = new Session(this, id, pv, req.withoutHandshakeHeaders(), lane);
         sessions.put(id, s);
         WsTransport ws = new WsTransport(s, conn, b64, true);
         runOnLane(
             lane,
             () -> {
               s.open(ws);
-              if (closed) {
-                // close() ran between the accept and the end of the WebSocket handshake, when this
-                // session was not yet registered for close() to see: close it as close() would have
-                s.close();
-              }
+              // close() or drain() may have run between the accept and the end of the WebSocket
+              // handshake, when this session was not yet registered for them to see
+              afterOpen(s);
             });
         return ws;
       });
@@ -510,6 +676,15 @@ public final class Engine {
 
   void removed(Session s, DisconnectReason reason, String description) {
     sessions.remove(s.id, s);
+    if (draining) {
+      Cancellable c = drainTimers.remove(s);
+      if (c != null) {
+        c.cancel();
+      }
+    }
+    if (!emptyWaiters.isEmpty() && sessions.isEmpty()) {
+      completeEmptyWaiters();
+    }
     if (log.isDebugEnabled()) {
       log.debug("session {} closed: {} {}", LogSafe.escape(s.id), reason.wireName(), LogSafe.escape(description));
     }

@@ -6,6 +6,7 @@ import dev.eio4j.EngineIoSocket;
 import dev.eio4j.EngineObserver;
 import dev.eio4j.EngineObserver.UpgradeFailure;
 import dev.eio4j.Message;
+import dev.eio4j.OverflowPolicy;
 import dev.eio4j.ReadyState;
 import dev.eio4j.SendResult;
 import dev.eio4j.codec.OpenPacket;
@@ -20,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class Session implements EngineIoSocket {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
   private static final long NOOP_TICK_MS = 100;
+  private static final int WS_POLICY_VIOLATION = 1008;
 
   enum UpgradeState {
     NONE,
@@ -58,7 +59,7 @@ public final class Session implements EngineIoSocket {
 
   private volatile ReadyState state = ReadyState.OPENING; // written on lane only
   private volatile Transport transport; // written on lane only
-  private final ArrayDeque<Packet> writeBuffer = new ArrayDeque<>(); // lane
+  private final ArrayDeque<Packet> writeBuffer = new ArrayDeque<>(4); // lane
   private final AtomicLong buffered = new AtomicLong();
   private boolean flushScheduled; // lane
   private boolean closeAfterDrain; // lane
@@ -87,15 +88,16 @@ public final class Session implements EngineIoSocket {
   // "Sends after this return CLOSED"). Without it such a send returned QUEUED and was silently dropped.
   private volatile boolean closeCalled;
 
-  private final List<Consumer<Message>> messageListeners = new CopyOnWriteArrayList<>();
-  private final List<CloseListener> closeListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<TransportType>> upgradingListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<TransportType>> upgradeListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Packet>> packetListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<Packet>> packetCreateListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<List<Packet>>> flushListeners = new CopyOnWriteArrayList<>();
-  private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
-  private final List<Runnable> heartbeatListeners = new CopyOnWriteArrayList<>();
+  private final ListenerList<Consumer<Message>> messageListeners = new ListenerList<>();
+  private final ListenerList<CloseListener> closeListeners = new ListenerList<>();
+  private final ListenerList<Consumer<TransportType>> upgradingListeners = new ListenerList<>();
+  private final ListenerList<Consumer<TransportType>> upgradeListeners = new ListenerList<>();
+  private final ListenerList<Consumer<Packet>> packetListeners = new ListenerList<>();
+  private final ListenerList<Consumer<Packet>> packetCreateListeners = new ListenerList<>();
+  private final ListenerList<Consumer<List<Packet>>> flushListeners = new ListenerList<>();
+  private final ListenerList<Runnable> drainListeners = new ListenerList<>();
+  private final ListenerList<Runnable> heartbeatListeners = new ListenerList<>();
+  private final ListenerList<Runnable> writableListeners = new ListenerList<>();
 
   Session(Engine engine, String id, ProtocolVersion protocol, EngineRequest request, Lane lane) {
     this.engine = engine;
@@ -236,6 +238,67 @@ public final class Session implements EngineIoSocket {
   }
 
   @Override
+  public boolean isWritable() {
+    return state == ReadyState.OPEN && !closeCalled && buffered.get() <= lowWaterMark();
+  }
+
+  @Override
+  public EngineIoSocket onWritable(Runnable listener) {
+    writableListeners.add(listener);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- backpressure and forced ends
+
+  private long lowWaterMark() {
+    return options.maxBufferedBytes() / 2;
+  }
+
+  /**
+   * A flush handed {@code bytes} to the transport (lane): when that took the buffer from above the
+   * low-water mark to or below it, the socket is writable again.
+   */
+  private void released(long bytes) {
+    long now = buffered.get();
+    long low = lowWaterMark();
+    if (bytes > 0 && now <= low && now + bytes > low && state == ReadyState.OPEN) {
+      emitEach(writableListeners, Runnable::run);
+    }
+  }
+
+  /**
+   * A send went beyond {@code maxBufferedBytes} (any thread). With {@link OverflowPolicy#CLOSE} the slow
+   * consumer is dropped: later sends return CLOSED at once, what is queued is discarded and the session
+   * ends with {@link DisconnectReason#SEND_BUFFER_OVERFLOW} (a WebSocket is closed with 1008).
+   */
+  private void onOverflow() {
+    if (options.overflowPolicy() != OverflowPolicy.CLOSE || closeCalled) {
+      return;
+    }
+    closeCalled = true;
+    runOnLane(
+        () -> {
+          if (state == ReadyState.CLOSED) {
+            return;
+          }
+          String detail = "more than " + options.maxBufferedBytes() + " bytes queued";
+          if (transport instanceof WsTransport ws) {
+            ws.closeConnection(WS_POLICY_VIOLATION, DisconnectReason.SEND_BUFFER_OVERFLOW.wireName());
+          }
+          finish(DisconnectReason.SEND_BUFFER_OVERFLOW, detail);
+        });
+  }
+
+  /**
+   * Ends the session now without waiting for its queue to drain ({@code FORCED_CLOSE} with {@code
+   * description}): a server shutdown past its deadline. Any thread; idempotent.
+   */
+  void forceClose(String description) {
+    closeCalled = true;
+    runOnLane(() -> finish(DisconnectReason.FORCED_CLOSE, description));
+  }
+
+  @Override
   public String toString() {
     return "Session{" + id + ", v" + protocol.number() + ", " + transport() + ", " + state + "}";
   }
@@ -250,6 +313,7 @@ public final class Session implements EngineIoSocket {
     if (after > options.maxBufferedBytes() && after != size) {
       buffered.addAndGet(-size);
       observer.limitRejected(EngineObserver.Limit.SEND_BUFFER_FULL);
+      onOverflow();
       return SendResult.BUFFER_FULL;
     }
     runOnLane(
@@ -317,6 +381,7 @@ public final class Session implements EngineIoSocket {
     }
     t.send(batch);
     emitEach(drainListeners, Runnable::run);
+    released(bytes);
     if (closeAfterDrain && state == ReadyState.CLOSING) {
       closeAfterDrain = false;
       closeTransport();
@@ -657,7 +722,7 @@ public final class Session implements EngineIoSocket {
     emitEach(heartbeatListeners, Runnable::run);
   }
 
-  private void emitPacket(List<Consumer<Packet>> listeners, Packet p) {
+  private void emitPacket(ListenerList<Consumer<Packet>> listeners, Packet p) {
     emitEach(listeners, l -> l.accept(p));
   }
 
@@ -673,7 +738,7 @@ public final class Session implements EngineIoSocket {
    * registered inside it miss nothing. On the lane (no executor) delivery is immediate, so an empty list
    * can be skipped at once.
    */
-  private <T> void emitEach(List<T> listeners, Consumer<T> call) {
+  private <T> void emitEach(ListenerList<T> listeners, Consumer<T> call) {
     if (events == null && listeners.isEmpty()) {
       return;
     }

@@ -103,6 +103,14 @@ final class WsTransport extends Transport implements WsHandler {
     }
   }
 
+  /** Closes the WebSocket with a status code and reason (e.g. 1008 for a send buffer overflow). */
+  void closeConnection(int status, String reason) {
+    if (!closed) {
+      closed = true;
+      conn.close(status, reason);
+    }
+  }
+
   @Override
   void closeGracefully() {
     closeConnection();

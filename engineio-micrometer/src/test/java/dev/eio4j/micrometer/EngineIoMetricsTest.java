@@ -43,21 +43,21 @@ class EngineIoMetricsTest {
     metrics.bindTo(registry);
     assertThat(registry.find("engineio.sessions.open").gauges()).hasSize(4);
     assertThat(registry.find("engineio.handshakes").counters()).hasSize(4);
-    assertThat(registry.find("engineio.closes").counters()).hasSize(10);
+    assertThat(registry.find("engineio.closes").counters()).hasSize(12); // 6 reasons x 2 transports
     assertThat(registry.find("engineio.upgrades").counters()).hasSize(10); // 2 protocols x (2 + 3 failures)
     assertThat(registry.find("engineio.heartbeat.rtt").timers()).hasSize(2);
     assertThat(registry.find("engineio.poll.hold").timers()).hasSize(2);
     assertThat(registry.find("engineio.packets").counters()).hasSize(4);
     assertThat(registry.find("engineio.bytes").counters()).hasSize(4);
     assertThat(registry.find("engineio.send.buffer").gauges()).hasSize(1);
-    assertThat(registry.find("engineio.limit.rejections").counters()).hasSize(5);
+    assertThat(registry.find("engineio.limit.rejections").counters()).hasSize(6);
     assertThat(registry.find("engineio.connection.errors").counters()).hasSize(6);
     assertThat(registry.find("engineio.session.duration").timers()).hasSize(1);
     assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getName()).startsWith("engineio."));
     // SimpleMeterRegistry adds one "<name>.histogram" gauge per bucket of the two timers with buckets
     assertThat(registry.getMeters())
         .filteredOn(meter -> !meter.getId().getName().endsWith(".histogram"))
-        .hasSize(4 + 4 + 10 + 10 + 2 + 2 + 4 + 4 + 1 + 5 + 6 + 1);
+        .hasSize(4 + 4 + 12 + 10 + 2 + 2 + 4 + 4 + 1 + 6 + 6 + 1);
     assertThat(registry.find("engineio.heartbeat.rtt.histogram").gauges())
         .hasSize(2 * EngineIoMetrics.RTT_BUCKETS.length);
   }

@@ -3,8 +3,14 @@ package dev.eio4j.server;
 import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoServer;
 import dev.eio4j.netty.EngineIoNettyServer;
+import dev.eio4j.netty.HttpFallback;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +47,12 @@ public final class Main {
           socket.onUpgrade(t -> log.info("upgrade {} -> {}", socket.id(), t.wireName()));
           socket.onClose((reason, description) -> log.info("close {}: {}{}", socket.id(), reason.wireName(), description == null ? "" : " (" + description + ")"));
         });
+    HttpFallback pages = metrics != null ? metrics : new DemoPage(config.options());
     EngineIoNettyServer running =
         EngineIoNettyServer.builder(server)
             .host(config.host())
             .port(config.port())
-            .fallback(metrics != null ? metrics : new DemoPage(config.options()))
+            .fallback(readiness(server, pages))
             .start();
     long ms = (System.nanoTime() - t0) / 1_000_000;
     log.info(
@@ -56,21 +63,63 @@ public final class Main {
         running.nativeTransport() ? "epoll" : "nio",
         ms);
     log.info("options: {}", config.options());
+    log.info("readiness: http://{}:{}{}", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), READY_PATH);
     log.info("demo page: http://{}:{}/", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port());
     if (metrics != null) {
       log.info("metrics: http://{}:{}{}", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), MetricsEndpoint.PATH);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  stop.countDown();
-                },
-                "eio4j-shutdown"));
+        .addShutdownHook(new Thread(() -> shutdown(server, running, config, log, stop), "eio4j-shutdown"));
     stop.await();
   }
+
+  /**
+   * SIGTERM (or SIGINT): with {@code --drain-window}, drain first (the readiness endpoint answers 503, new
+   * handshakes are refused, the open sessions are closed spread over the window); then close gracefully
+   * within {@code --shutdown-timeout}: the port is freed at once, what is queued is written, and the
+   * sessions still open at the deadline are ended.
+   */
+  static void shutdown(EngineIoServer server, EngineIoNettyServer running, ServerConfig config, Logger log, CountDownLatch stop) {
+    long t0 = System.nanoTime();
+    try {
+      long window = config.drainWindow().toMillis();
+      if (window > 0 && server.socketCount() > 0) {
+        log.info("shutting down: draining {} session(s) over {} ms", server.socketCount(), window);
+        try {
+          server.drain(config.drainWindow()).get(window + 1_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          log.info("drain window over with {} session(s) left", server.socketCount());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+          log.warn("drain failed", e);
+        }
+      }
+      int open = server.socketCount();
+      log.info("shutting down: closing {} session(s) within {} ms", open, config.shutdownTimeout().toMillis());
+      running.close(config.shutdownTimeout());
+      log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    } finally {
+      stop.countDown();
+    }
+  }
+
+  /** {@code GET /ready}: 200 {@code ready} while new sessions are accepted, 503 {@code draining} after. */
+  static HttpFallback readiness(EngineIoServer server, HttpFallback next) {
+    return request -> {
+      if (READY_PATH.equals(request.path())) {
+        boolean ready = server.isReady();
+        return new HttpFallback.Response(
+            ready ? 200 : 503, "text/plain; charset=UTF-8", (ready ? "ready" : "draining").getBytes(StandardCharsets.US_ASCII),
+            Map.of("Cache-Control", "no-store"));
+      }
+      return next.handle(request);
+    };
+  }
+
+  /** The readiness endpoint of the runnable server. */
+  static final String READY_PATH = "/ready";
 
   static void printHelp(PrintStream out) {
     EngineIoOptions d = EngineIoOptions.defaults();
@@ -96,6 +145,10 @@ public final class Main {
     row(out, "--no-http-compression", "do not gzip/deflate polling responses [on, >= 1024 bytes]");
     row(out, "--per-message-deflate", "negotiate WebSocket permessage-deflate [off]");
     row(out, "--metrics", "serve Prometheus metrics at GET /metrics [off]");
+    row(out, "--max-sessions N", "most sessions open at once; over it 503 [0: unlimited]");
+    row(out, "--overflow-policy P", "reject | close: a send beyond the outbound budget [reject]");
+    row(out, "--drain-window MS", "on SIGTERM, drain first: close sessions spread over this window [0: no drain]");
+    row(out, "--shutdown-timeout MS", "on SIGTERM, time allowed for the graceful close [5000]");
     row(out, "--help", "print this help");
   }
 

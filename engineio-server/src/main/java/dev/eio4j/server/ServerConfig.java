@@ -3,17 +3,23 @@ package dev.eio4j.server;
 import dev.eio4j.CookieOptions;
 import dev.eio4j.CorsOptions;
 import dev.eio4j.EngineIoOptions;
+import dev.eio4j.OverflowPolicy;
 import dev.eio4j.protocol.TransportType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The parsed command line ({@code metrics}: serve {@code /metrics} in Prometheus format). */
-record ServerConfig(String host, int port, EngineIoOptions options, boolean help, boolean metrics) {
+/**
+ * The parsed command line ({@code metrics}: serve {@code /metrics} in Prometheus format; {@code
+ * shutdownTimeout} and {@code drainWindow}: what SIGTERM does).
+ */
+record ServerConfig(
+    String host, int port, EngineIoOptions options, boolean help, boolean metrics, Duration shutdownTimeout, Duration drainWindow) {
   private static final java.util.Set<String> VALUED =
       java.util.Set.of(
           "--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
-          "--max-http-buffer-size", "--transports", "--cors-origin", "--initial-packet");
+          "--max-http-buffer-size", "--transports", "--cors-origin", "--initial-packet", "--max-sessions",
+          "--overflow-policy", "--shutdown-timeout", "--drain-window");
 
   /** Parses flags; {@code --flag value} and {@code --flag=value} both work. */
   static ServerConfig parse(String[] args) {
@@ -21,6 +27,8 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
     int port = 3000;
     boolean help = false;
     boolean metrics = false;
+    Duration shutdownTimeout = Duration.ofSeconds(5);
+    Duration drainWindow = Duration.ZERO;
     EngineIoOptions.OptionsBuilder b = EngineIoOptions.builder();
     List<String> origins = new ArrayList<>();
     boolean credentials = false;
@@ -70,6 +78,10 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
         case "--no-http-compression" -> b.httpCompression(false);
         case "--per-message-deflate" -> b.perMessageDeflate(true);
         case "--metrics" -> metrics = true;
+        case "--max-sessions" -> b.maxSessions(intValue(v, a, 0, Integer.MAX_VALUE));
+        case "--overflow-policy" -> b.overflowPolicy(overflowPolicy(v));
+        case "--shutdown-timeout" -> shutdownTimeout = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
+        case "--drain-window" -> drainWindow = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
         default -> throw new IllegalArgumentException("unknown flag: " + a);
       }
     }
@@ -87,7 +99,7 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
       throw new IllegalArgumentException("--cors-credentials needs --cors-origin");
     }
     try {
-      return new ServerConfig(host, port, b.build(), help, metrics);
+      return new ServerConfig(host, port, b.build(), help, metrics, shutdownTimeout, drainWindow);
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -104,6 +116,17 @@ record ServerConfig(String host, int port, EngineIoOptions options, boolean help
       throw new IllegalArgumentException(flag + " must be in " + min + ".." + max + ", got: " + v);
     }
     return (int) n;
+  }
+
+  private static OverflowPolicy overflowPolicy(String v) {
+    switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "reject":
+        return OverflowPolicy.REJECT;
+      case "close":
+        return OverflowPolicy.CLOSE;
+      default:
+        throw new IllegalArgumentException("--overflow-policy must be reject or close, got: " + v);
+    }
   }
 
   private static TransportType[] transports(String list) {

@@ -83,6 +83,26 @@ class ServerConfigTest {
   }
 
   @Test
+  void limitAndShutdownFlags() {
+    ServerConfig d = ServerConfig.parse(new String[0]);
+    assertThat(d.shutdownTimeout().toMillis()).isEqualTo(5000);
+    assertThat(d.drainWindow().toMillis()).isZero();
+    ServerConfig c =
+        ServerConfig.parse(
+            new String[] {"--max-sessions", "100", "--overflow-policy=close", "--shutdown-timeout", "2500", "--drain-window", "30000"});
+    assertThat(c.options().maxSessions()).isEqualTo(100);
+    assertThat(c.options().overflowPolicy()).isEqualTo(dev.eio4j.OverflowPolicy.CLOSE);
+    assertThat(c.shutdownTimeout().toMillis()).isEqualTo(2500);
+    assertThat(c.drainWindow().toMillis()).isEqualTo(30000);
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--overflow-policy", "drop"})).hasMessageContaining("reject or close");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--max-sessions", "-1"})).hasMessageContaining("--max-sessions must be in 0..");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Main.printHelp(new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--max-sessions", "--overflow-policy", "--drain-window", "--shutdown-timeout", "[5000]", "[0: unlimited]", "[reject]");
+  }
+
+  @Test
   void helpListsEveryFlagWithItsDefault() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Main.printHelp(new PrintStream(out, true, StandardCharsets.UTF_8));

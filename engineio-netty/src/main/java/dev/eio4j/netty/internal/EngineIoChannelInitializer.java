@@ -4,37 +4,58 @@ import dev.eio4j.EngineIoServer;
 import dev.eio4j.netty.HttpFallback;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * The pipeline: [TLS] → HTTP codec → Engine.IO HTTP handler. On a WebSocket handshake the HTTP handler
- * is replaced by a frame aggregator and the frame handler.
+ * The pipeline: [TLS] → connection guard (bytes) → HTTP codec → connection guard (HTTP) → Engine.IO
+ * HTTP handler. On a WebSocket handshake the HTTP handler is replaced by a frame aggregator and the frame
+ * handler, and the guard by the close-handshake timeout.
  */
 public final class EngineIoChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final EngineIoServer server;
   private final HttpFallback fallback;
   private final SslContext ssl;
+  private final ConnectionGuard.Timeouts timeouts;
+  private final ChannelGroup channels;
 
-  /** A pipeline for {@code server}; {@code ssl} may be null. */
+  /** A pipeline for {@code server}; {@code ssl} may be null. No connection deadlines, no tracking. */
   public EngineIoChannelInitializer(EngineIoServer server, HttpFallback fallback, SslContext ssl) {
+    this(server, fallback, ssl, new ConnectionGuard.Timeouts(0, 0, 0, 0), null);
+  }
+
+  /**
+   * A pipeline for {@code server}; {@code ssl} and {@code channels} (every connection is added to it)
+   * may be null.
+   */
+  public EngineIoChannelInitializer(
+      EngineIoServer server, HttpFallback fallback, SslContext ssl, ConnectionGuard.Timeouts timeouts, ChannelGroup channels) {
     this.server = server;
     this.fallback = fallback;
     this.ssl = ssl;
+    this.timeouts = timeouts;
+    this.channels = channels;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (channels != null) {
+      channels.add(ch);
+    }
     ChannelPipeline p = ch.pipeline();
     if (ssl != null) {
       p.addLast("tls", ssl.newHandler(ch.alloc()));
     }
+    ConnectionGuard guard = new ConnectionGuard(timeouts);
+    p.addLast("eio-guard-bytes", guard.bytes());
     p.addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
     if (server.options().perMessageDeflate()) {
       p.addLast("ws-deflate", new WebSocketServerCompressionHandler(0));
     }
+    p.addLast("eio-guard-http", guard.http());
     p.addLast("eio-http", new HttpHandler(server, fallback, ssl != null));
   }
 }

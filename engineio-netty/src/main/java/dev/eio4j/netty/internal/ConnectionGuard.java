@@ -1,0 +1,343 @@
+package dev.eio4j.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes HTTP connections that stall, each with a logged reason, and never a held long-poll GET or an
+ * open WebSocket (the Engine.IO heartbeat governs those):
+ *
+ * <ul>
+ *   <li><b>request head</b>: a new connection, or the first byte of a further request on a kept-alive
+ *       one, must complete its request line and headers within {@code headersTimeout} (slowloris);
+ *       otherwise {@code 408} and close;
+ *   <li><b>request body</b>: once the head is in, the body must be complete within {@code bodyTimeout},
+ *       whether it stalls or trickles; otherwise {@code 408} and close;
+ *   <li><b>idle</b>: a kept-alive connection with no request in progress and no response pending is
+ *       closed after {@code idleTimeout}, silently.
+ * </ul>
+ *
+ * A connection whose request is complete and whose response is pending (a held GET, a request waiting for
+ * an asynchronous {@code allowRequest}) has no deadline. When the {@code 101} of a WebSocket handshake is
+ * written the guard steps aside and leaves a {@link WsCloseTimeout} in its place. While the channel is not
+ * writable (the peer does not read its responses) the guard stops reading requests, so a client that
+ * pipelines requests without reading cannot make the server buffer without bound.
+ *
+ * <p>Two handlers share the state: {@link #bytes()} sits before the HTTP codec and notices the first byte
+ * of a request; {@link #http()} sits after it and follows heads, bodies and responses. Confined to the
+ * channel's event loop. A timeout of 0 disables that deadline.
+ */
+public final class ConnectionGuard {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+  private static final long NONE = Long.MAX_VALUE;
+  /**
+   * Requests decoded in one read burst before the guard pauses reading until the event loop has served
+   * its other connections: a client that pipelines thousands of requests in one go must not hold the
+   * event loop (and every session on it) for seconds. The read in progress (one buffer, at most 64 KiB)
+   * is still decoded.
+   */
+  static final int MAX_REQUESTS_PER_READ = 32;
+
+  /** The deadlines, in milliseconds (0: off). */
+  public record Timeouts(long headersMillis, long bodyMillis, long idleMillis, long wsCloseMillis) {}
+
+  private enum Reading {
+    NOTHING,
+    HEAD,
+    BODY
+  }
+
+  private final Timeouts timeouts;
+  private final Bytes bytes = new Bytes();
+  private final Http http = new Http();
+  private ChannelHandlerContext ctx; // of the http handler
+  private Reading reading = Reading.HEAD; // a new connection waits for its first request head
+  private boolean headStarted; // a byte of the request being read has arrived
+  private long readingSince = System.nanoTime();
+  private int inFlight; // requests whose head was read and whose response has not been written
+  private long idleSince;
+  private ScheduledFuture<?> timer;
+  private long timerAt; // when the pending timer fires (nanoTime)
+  private boolean done; // upgraded to a WebSocket, or closed
+  private int burst; // requests decoded since the last channelReadComplete
+  private boolean paused; // reading paused for fairness
+
+  /** A guard with these deadlines. */
+  public ConnectionGuard(Timeouts timeouts) {
+    this.timeouts = timeouts;
+  }
+
+  /** The handler that goes before the HTTP codec (after TLS). */
+  public ChannelHandler bytes() {
+    return bytes;
+  }
+
+  /** The handler that goes after the HTTP codec. */
+  public ChannelHandler http() {
+    return http;
+  }
+
+  // ------------------------------------------------------------------ state
+
+  private long deadline() {
+    switch (reading) {
+      case HEAD:
+        return after(readingSince, timeouts.headersMillis());
+      case BODY:
+        return after(readingSince, timeouts.bodyMillis());
+      default:
+        return inFlight > 0 ? NONE : after(idleSince, timeouts.idleMillis());
+    }
+  }
+
+  private static long after(long since, long millis) {
+    return millis <= 0 ? NONE : since + TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  /**
+   * Makes sure a timer will look at the state by the current deadline. One timer at a time: a pending
+   * one that fires earlier is kept (its check re-arms), one that would fire later (an idle deadline when
+   * a new request's head deadline is nearer) is replaced.
+   */
+  private void arm() {
+    if (done || ctx == null) {
+      return;
+    }
+    long d = deadline();
+    if (d == NONE) {
+      return;
+    }
+    if (timer != null) {
+      if (timerAt - d <= 0) {
+        return;
+      }
+      timer.cancel(false);
+    }
+    timerAt = d;
+    timer = ctx.executor().schedule(this::check, Math.max(0, d - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void check() {
+    timer = null;
+    if (done || !ctx.channel().isActive()) {
+      return;
+    }
+    long d = deadline();
+    if (d == NONE) {
+      return;
+    }
+    if (System.nanoTime() - d >= 0) {
+      expire();
+    } else {
+      arm();
+    }
+  }
+
+  private void expire() {
+    done = true;
+    String reason;
+    boolean answer;
+    switch (reading) {
+      case HEAD:
+        reason = "request head not complete within " + timeouts.headersMillis() + " ms";
+        // nothing at all received (not even a TLS handshake): nobody to answer
+        answer = inFlight == 0 && headStarted;
+        break;
+      case BODY:
+        reason = "request body not complete within " + timeouts.bodyMillis() + " ms";
+        // only when the request being read is the one (and only one) still unanswered
+        answer = inFlight == 1;
+        break;
+      default:
+        reason = "idle for " + timeouts.idleMillis() + " ms";
+        answer = false;
+        break;
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("closing connection from {}: {}", peer(ctx), reason);
+    }
+    ctx.channel().config().setAutoRead(true);
+    if (answer) {
+      byte[] body = "Request Timeout".getBytes(StandardCharsets.US_ASCII);
+      FullHttpResponse res =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.wrappedBuffer(body));
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+      res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+      // a peer that does not read the 408 does not get to keep the connection either
+      ctx.executor().schedule(() -> ctx.close(), 1, TimeUnit.SECONDS);
+    } else {
+      ctx.close();
+    }
+  }
+
+  /** The peer address as text, with anything but printable ASCII escaped. */
+  static String peer(ChannelHandlerContext ctx) {
+    String s = String.valueOf(ctx.channel().remoteAddress());
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length() && i < 100; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private void stop() {
+    done = true;
+    ScheduledFuture<?> t = timer;
+    timer = null;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  /** The 101 went out: the connection is a WebSocket now. */
+  private void upgraded(ChannelHandlerContext httpCtx) {
+    stop();
+    ChannelPipeline p = httpCtx.pipeline();
+    httpCtx.channel().config().setAutoRead(true);
+    if (p.context(bytes) != null) {
+      p.remove(bytes);
+    }
+    if (timeouts.wsCloseMillis() > 0) {
+      p.replace(http, "eio-ws-close-timeout", new WsCloseTimeout(timeouts.wsCloseMillis()));
+    } else {
+      p.remove(http);
+    }
+  }
+
+  // ------------------------------------------------------------------ handlers
+
+  /** Before the codec: the first byte of a request starts its head deadline. */
+  private final class Bytes extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+      if (!done && msg instanceof ByteBuf b && b.isReadable()) {
+        if (reading == Reading.NOTHING) {
+          reading = Reading.HEAD;
+          readingSince = System.nanoTime();
+          arm();
+        }
+        headStarted = true;
+      }
+      c.fireChannelRead(msg);
+    }
+  }
+
+  /** After the codec: heads, bodies, responses; the 101; writability. */
+  private final class Http extends ChannelDuplexHandler {
+    @Override
+    public void handlerAdded(ChannelHandlerContext c) {
+      ctx = c;
+      if (c.channel().isActive()) {
+        arm();
+      }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) {
+      readingSince = System.nanoTime();
+      arm();
+      c.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+      if (!done) {
+        if (msg instanceof HttpRequest) {
+          reading = Reading.BODY;
+          readingSince = System.nanoTime();
+          headStarted = false;
+          inFlight++;
+          if (++burst > MAX_REQUESTS_PER_READ && !paused) {
+            paused = true;
+            c.channel().config().setAutoRead(false); // the read loop stops after this buffer
+          }
+        }
+        if (msg instanceof LastHttpContent) {
+          reading = Reading.NOTHING;
+        }
+        arm();
+      }
+      c.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
+      boolean upgrade = false;
+      if (!done) {
+        if (msg instanceof HttpResponse res && res.status().code() == 101) {
+          upgrade = true;
+        } else if (msg instanceof LastHttpContent) {
+          if (inFlight > 0) {
+            inFlight--;
+          }
+          if (inFlight == 0) {
+            idleSince = System.nanoTime();
+          }
+          arm();
+        }
+      }
+      c.write(msg, promise);
+      if (upgrade) {
+        upgraded(c);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext c) {
+      burst = 0;
+      if (paused) {
+        // resume once the event loop has run the I/O of its other connections
+        c.executor().execute(() -> {
+          paused = false;
+          if (!done && c.channel().isWritable()) {
+            c.channel().config().setAutoRead(true);
+          }
+        });
+      }
+      c.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext c) {
+      if (!done) {
+        // backpressure for HTTP: stop reading requests while the peer is not reading our responses
+        c.channel().config().setAutoRead(c.channel().isWritable() && !paused);
+      }
+      c.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+      stop();
+      c.fireChannelInactive();
+    }
+  }
+}
