@@ -299,15 +299,9 @@ public final class Engine {
       return;
     }
     Map<String, String> q = req.query();
-    String transportName = q.get("transport");
-    TransportType transport = TransportType.fromWireName(transportName);
-    if (transport == null || !options.transports().contains(transport)) {
-      fail(ex, HandshakeError.UNKNOWN_TRANSPORT, null, ctx("transport", transportName));
-      return;
-    }
-    String origin = req.header("Origin");
-    if (origin != null && !validHeaderValue(origin)) {
-      fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "INVALID_ORIGIN", "origin", origin));
+    Refuser refuser = refuser(ex);
+    TransportType transport = checkTransportAndOrigin(req, q, refuser);
+    if (transport == null) {
       return;
     }
     String sid = q.get("sid");
@@ -344,36 +338,7 @@ public final class Engine {
       fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "TRANSPORT_HANDSHAKE_ERROR"));
       return;
     }
-    ProtocolVersion pv = checkProtocol(q.get("EIO"));
-    if (pv == null) {
-      fail(ex, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, null, ctx("protocol", q.get("EIO")));
-      return;
-    }
-    if (closed) {
-      fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
-      return;
-    }
-    if (refuseUnavailable(ex)) {
-      return;
-    }
-    allow(req, denial -> {
-      if (denial != null) {
-        fail(ex, HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
-        return;
-      }
-      if (closed) {
-        // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
-        fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
-        return;
-      }
-      if (refuseUnavailable(ex)) {
-        return;
-      }
-      String id = newId(req);
-      if (id == null) {
-        fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
-        return;
-      }
+    admitHandshake(req, q, refuser, (pv, id) -> {
       Lane lane = ex.laneForNewSession();
       Session s = new Session(this, id, pv, req.withoutHandshakeHeaders(), lane);
       sessions.put(id, s);
@@ -420,15 +385,9 @@ public final class Engine {
 
   private void routeUpgrade(WsUpgrade up, EngineRequest req) {
     Map<String, String> q = req.query();
-    String transportName = q.get("transport");
-    TransportType transport = TransportType.fromWireName(transportName);
-    if (transport == null || !options.transports().contains(transport)) {
-      reject(up, HandshakeError.UNKNOWN_TRANSPORT, null, ctx("transport", transportName));
-      return;
-    }
-    String origin = req.header("Origin");
-    if (origin != null && !validHeaderValue(origin)) {
-      reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "INVALID_ORIGIN", "origin", origin));
+    Refuser refuser = refuser(up);
+    TransportType transport = checkTransportAndOrigin(req, q, refuser);
+    if (transport == null) {
       return;
     }
     boolean b64 = nonEmpty(q.get("b64"));
@@ -466,36 +425,7 @@ public final class Engine {
       reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "TRANSPORT_HANDSHAKE_ERROR"));
       return;
     }
-    ProtocolVersion pv = checkProtocol(q.get("EIO"));
-    if (pv == null) {
-      reject(up, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, null, ctx("protocol", q.get("EIO")));
-      return;
-    }
-    if (closed) {
-      reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
-      return;
-    }
-    if (refuseUnavailable(up)) {
-      return;
-    }
-    allow(req, denial -> {
-      if (denial != null) {
-        reject(up, HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
-        return;
-      }
-      if (closed) {
-        // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
-        reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
-        return;
-      }
-      if (refuseUnavailable(up)) {
-        return;
-      }
-      String id = newId(req);
-      if (id == null) {
-        reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
-        return;
-      }
+    admitHandshake(req, q, refuser, (pv, id) -> {
       Headers h = responseHeaders(req, false);
       applyHeadersHook(h, req, true);
       Lane lane = up.laneForNewSession();
@@ -513,6 +443,101 @@ public final class Engine {
             });
         return ws;
       });
+    });
+  }
+
+  // ------------------------------------------------------------------ checks shared by both entry points
+
+  /** How a refusal reaches the client: a polling response, or a WebSocket handshake refused before the 101. */
+  private interface Refuser {
+    void refuse(HandshakeError error, String message, Map<String, Object> context);
+
+    /** Refuses a handshake with 503 when no session may open now; returns whether it did. */
+    boolean refuseIfUnavailable();
+  }
+
+  private Refuser refuser(HttpExchange ex) {
+    return new Refuser() {
+      @Override
+      public void refuse(HandshakeError error, String message, Map<String, Object> context) {
+        fail(ex, error, message, context);
+      }
+
+      @Override
+      public boolean refuseIfUnavailable() {
+        return refuseUnavailable(ex);
+      }
+    };
+  }
+
+  private Refuser refuser(WsUpgrade up) {
+    return new Refuser() {
+      @Override
+      public void refuse(HandshakeError error, String message, Map<String, Object> context) {
+        reject(up, error, message, context);
+      }
+
+      @Override
+      public boolean refuseIfUnavailable() {
+        return refuseUnavailable(up);
+      }
+    };
+  }
+
+  /** protocol.md §4 steps 2–3: the transport is enabled and the Origin is a valid header value. */
+  private TransportType checkTransportAndOrigin(EngineRequest req, Map<String, String> q, Refuser refuser) {
+    String transportName = q.get("transport");
+    TransportType transport = TransportType.fromWireName(transportName);
+    if (transport == null || !options.transports().contains(transport)) {
+      refuser.refuse(HandshakeError.UNKNOWN_TRANSPORT, null, ctx("transport", transportName));
+      return null;
+    }
+    String origin = req.header("Origin");
+    if (origin != null && !validHeaderValue(origin)) {
+      refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "INVALID_ORIGIN", "origin", origin));
+      return null;
+    }
+    return transport;
+  }
+
+  /**
+   * The handshake gate, for polling and WebSocket alike: the protocol (code 5), a closed or full server,
+   * the asynchronous {@code allowRequest} (code 4), then the id (code 3). {@code admitted} runs, on the
+   * thread that completed the check, only when every step passed.
+   */
+  private void admitHandshake(
+      EngineRequest req, Map<String, String> q, Refuser refuser, java.util.function.BiConsumer<ProtocolVersion, String> admitted) {
+    ProtocolVersion pv = checkProtocol(q.get("EIO"));
+    if (pv == null) {
+      refuser.refuse(HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, null, ctx("protocol", q.get("EIO")));
+      return;
+    }
+    if (closed) {
+      refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
+      return;
+    }
+    if (refuser.refuseIfUnavailable()) {
+      return;
+    }
+    allow(req, denial -> {
+      if (denial != null) {
+        refuser.refuse(HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
+        return;
+      }
+      if (closed) {
+        // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
+        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
+        return;
+      }
+      if (refuser.refuseIfUnavailable()) {
+        return;
+      }
+      String id = newId(req);
+      if (id == null) {
+        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
+        return;
+      }
+      admitted.accept(pv, id);
     });
   }
 

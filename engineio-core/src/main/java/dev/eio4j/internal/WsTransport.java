@@ -44,8 +44,9 @@ final class WsTransport extends Transport implements WsHandler {
     for (Packet p : packets) {
       bytes += write(p);
     }
-    conn.flush();
+    // counted before the flush: once flushed, the client may answer before a late count is made
     session.observer().packetsOut(TransportType.WEBSOCKET, packets.size(), bytes);
+    conn.flush();
   }
 
   /** Writes one frame; returns its payload size in bytes when an observer is set (else 0). */
@@ -68,8 +69,8 @@ final class WsTransport extends Transport implements WsHandler {
   /** Writes one packet at once, outside the write buffer (the {@code 3probe}). */
   void sendDirect(Packet p) {
     long bytes = write(p);
-    conn.flush();
     session.observer().packetsOut(TransportType.WEBSOCKET, 1, bytes);
+    conn.flush();
   }
 
   /** The UTF-8 length of {@code s}, without encoding it (an unpaired surrogate counts 3, as '?' would 1). */
