@@ -13,12 +13,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP long-polling half of the official engine.io-protocol test-suite (protocol.md §10), for v4
@@ -28,17 +31,22 @@ import org.junit.jupiter.api.Timeout;
  * Numbers in the display names are the suite's test numbers in protocol.md §10.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.eio4j.interop.Backend#selected")
 class CompliancePollingTest {
+  /** The runtime of this run of the suite. */
+  @Parameter Backend backend;
+
   static final String OPEN_V4 =
       "0\\{\"sid\":\"([A-Za-z0-9_-]{1,64})\",\"upgrades\":\\[\"websocket\"\\],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000\\}";
 
   static TestServer v4;
   static TestServer v3;
 
-  @BeforeAll
-  static void start() throws Exception {
-    v4 = TestServer.echo(b -> suiteOptions(b).allowEIO3(false));
-    v3 = TestServer.echo(b -> suiteOptions(b).allowEIO3(true));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    v4 = TestServer.echo(backend, b -> suiteOptions(b).allowEIO3(false));
+    v3 = TestServer.echo(backend, b -> suiteOptions(b).allowEIO3(true));
     // warm the HTTP client up so that the 300 ms heartbeat is not eaten by class loading
     v4.handshake("EIO=4&transport=polling");
     v3.handshake("EIO=3&transport=polling");
@@ -48,7 +56,7 @@ class CompliancePollingTest {
     return b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).cors(CorsOptions.anyOrigin());
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (v4 != null) {
       v4.close();
@@ -66,13 +74,13 @@ class CompliancePollingTest {
 
   static void assertOk(HttpResponse<byte[]> r) {
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(header(r, "Content-Type")).isEqualTo("text/html");
+    Wire.assertContentType(r, "text/html");
     assertThat(text(r)).isEqualTo("ok");
   }
 
   static void assertPayload(HttpResponse<byte[]> r, String payload) {
     assertThat(r.statusCode()).as("status of %s", text(r)).isEqualTo(200);
-    assertThat(header(r, "Content-Type")).isEqualTo("text/plain; charset=UTF-8");
+    Wire.assertContentType(r, "text/plain; charset=UTF-8");
     assertThat(text(r)).isEqualTo(payload);
   }
 
@@ -86,7 +94,7 @@ class CompliancePollingTest {
     void opensASession() throws Exception {
       HttpResponse<byte[]> r = v4.get(Q, "Origin", "http://suite.test");
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(header(r, "Content-Type")).isEqualTo("text/plain; charset=UTF-8");
+      Wire.assertContentType(r, "text/plain; charset=UTF-8");
       assertThat(header(r, "Access-Control-Allow-Origin")).isEqualTo("*");
       // exactly these five keys, in the reference's order, with the suite's values
       assertThat(text(r)).matches(OPEN_V4);
@@ -195,7 +203,7 @@ class CompliancePollingTest {
     void opensASession() throws Exception {
       HttpResponse<byte[]> r = v3.get(Q, "Origin", "http://suite.test");
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(header(r, "Content-Type")).isEqualTo("text/plain; charset=UTF-8");
+      Wire.assertContentType(r, "text/plain; charset=UTF-8");
       assertThat(header(r, "Access-Control-Allow-Origin")).isEqualTo("*");
       Matcher m = Pattern.compile("(\\d+):(.*)", Pattern.DOTALL).matcher(text(r));
       assertThat(m.matches()).as(text(r)).isTrue();

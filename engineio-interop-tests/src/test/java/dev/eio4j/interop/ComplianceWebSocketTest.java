@@ -10,12 +10,15 @@ import dev.eio4j.DisconnectReason;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The WebSocket and upgrade half of the official engine.io-protocol test-suite (protocol.md §10), for
@@ -25,17 +28,22 @@ import org.junit.jupiter.api.Timeout;
  * reference, which completes the 101 first; the suite does not wait for the close, so both pass).
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.eio4j.interop.Backend#selected")
 class ComplianceWebSocketTest {
+  /** The runtime of this run of the suite. */
+  @Parameter Backend backend;
+
   static final String OPEN_WS =
       "0\\{\"sid\":\"([A-Za-z0-9_-]{1,64})\",\"upgrades\":\\[\\],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000\\}";
 
   static TestServer v4;
   static TestServer v3;
 
-  @BeforeAll
-  static void start() throws Exception {
-    v4 = TestServer.echo(b -> CompliancePollingTest.suiteOptions(b).allowEIO3(false));
-    v3 = TestServer.echo(b -> CompliancePollingTest.suiteOptions(b).allowEIO3(true));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) throws Exception {
+    v4 = TestServer.echo(backend, b -> CompliancePollingTest.suiteOptions(b).allowEIO3(false));
+    v3 = TestServer.echo(backend, b -> CompliancePollingTest.suiteOptions(b).allowEIO3(true));
     // warm both clients up so that the 300 ms heartbeat is not eaten by class loading
     v4.handshake("EIO=4&transport=polling");
     JdkWs warm = JdkWs.open(v4.http, v4.wsUri("EIO=4&transport=websocket"));
@@ -44,7 +52,7 @@ class ComplianceWebSocketTest {
     RawWebSocket.connect(v4.port(), target("EIO=4&transport=abc")).response();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (v4 != null) {
       v4.close();
@@ -58,8 +66,8 @@ class ComplianceWebSocketTest {
   static void assertRefused(TestServer server, String query, String message) throws Exception {
     RawWebSocket.Handshake h = RawWebSocket.connect(server.port(), target(query));
     assertThat(h.socket()).as("no 101 for %s", query).isNull();
-    assertThat(h.response().statusLine()).isEqualTo("HTTP/1.1 400 Bad Request");
-    assertThat(h.response().header("Content-Type")).isEqualTo("text/html");
+    Wire.assertStatusLine(server.backend, h.response().statusLine(), 400, "Bad Request");
+    Wire.assertContentType(server.backend, h.response().header("Content-Type"), "text/html");
     assertThat(h.response().text()).isEqualTo(message);
     assertThat(h.closedAfterRefusal()).isTrue();
   }

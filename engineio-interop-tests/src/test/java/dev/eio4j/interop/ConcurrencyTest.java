@@ -21,17 +21,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Many clients at once and many threads on one socket: no message reaches the wrong client, nothing is
  * lost or reordered, and every session is gone once its client has left.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.eio4j.interop.Backend#selected")
 class ConcurrencyTest {
+  /** The runtime of this run of the suite. */
+  @Parameter Backend backend;
+
   static final int CLIENTS = 200;
   static final int MESSAGES_PER_CLIENT = 10;
   static final int THREADS = 16;
@@ -41,15 +49,15 @@ class ConcurrencyTest {
   static ExecutorService clientThreads;
   static HttpClient http;
 
-  @BeforeAll
-  static void start() {
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) {
     // default heartbeat (25 s): nothing but the test's own traffic
-    server = TestServer.echo(b -> b);
+    server = TestServer.echo(backend, b -> b);
     clientThreads = Executors.newFixedThreadPool(8);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (server != null) {
       server.close();

@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * HTTP compression of polling GET responses (protocol.md §8 {@code httpCompression}, T/11): gzip or
@@ -23,20 +26,25 @@ import org.junit.jupiter.api.Timeout;
  * at all when turned off.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.eio4j.interop.Backend#selected")
 class HttpCompressionTest {
+  /** The runtime of this run of the suite. */
+  @Parameter Backend backend;
+
   static final String Q4 = "EIO=4&transport=polling";
   static final String BIG = "x".repeat(2000);
 
   static TestServer server;
   static TestServer off;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.echo(b -> b);
-    off = TestServer.echo(b -> b.httpCompression(false));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) {
+    server = TestServer.echo(backend, b -> b);
+    off = TestServer.echo(backend, b -> b.httpCompression(false));
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (server != null) {
       server.close();
@@ -77,7 +85,7 @@ class HttpCompressionTest {
     String sid = sessionWithQueued(server, BIG);
     HttpResponse<byte[]> r = server.get(Q4 + "&sid=" + sid, "Accept-Encoding", "gzip, deflate");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(header(r, "Content-Type")).isEqualTo("text/plain; charset=UTF-8");
+    Wire.assertContentType(r, "text/plain; charset=UTF-8");
     assertThat(header(r, "Content-Encoding")).isEqualTo("gzip"); // preferred when both are offered
     assertThat(r.body()).startsWith(0x1f, 0x8b, 0x08).hasSizeLessThan(200);
     assertThat(gunzip(r.body())).isEqualTo("4" + BIG);

@@ -18,12 +18,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The official Java client, {@code io.socket:engine.io-client} 2.1.0 (protocol v4, over OkHttp),
@@ -36,7 +39,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 200 ms pong window, and the heartbeat is not what they test.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.eio4j.interop.Backend#selected")
 class JavaClientTest {
+  /** The runtime of this run of the suite. */
+  @Parameter Backend backend;
+
   static TestServer fast;
   static TestServer relaxed;
   static OkHttpClient okHttp;
@@ -54,14 +62,14 @@ class JavaClientTest {
     }
   }
 
-  @BeforeAll
-  static void start() {
-    fast = TestServer.echo(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
-    relaxed = TestServer.echo(b -> b);
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) {
+    fast = TestServer.echo(backend, b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+    relaxed = TestServer.echo(backend, b -> b);
     okHttp = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (fast != null) {
       fast.close();

@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eio4j.Message;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * JSONP polling (protocol.md §3.4) by plain HTTP, v3 and v4: the {@code ___eio[<j>]("…");} wrapping of
@@ -18,7 +21,12 @@ import org.junit.jupiter.api.Timeout;
  * (where the reference serialises a Node Buffer, a [ref-bug] we do not copy).
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.eio4j.interop.Backend#selected")
 class JsonpTest {
+  /** The runtime of this run of the suite. */
+  @Parameter Backend backend;
+
   static final String OPEN_JSON =
       "0{\\\"sid\\\":\\\"%s\\\",\\\"upgrades\\\":[\\\"websocket\\\"],\\\"pingInterval\\\":25000,"
           + "\\\"pingTimeout\\\":20000,\\\"maxPayload\\\":1000000}";
@@ -26,12 +34,12 @@ class JsonpTest {
 
   static TestServer server;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.echo(b -> b.allowEIO3(true));
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) {
+    server = TestServer.echo(backend, b -> b.allowEIO3(true));
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (server != null) {
       server.close();
@@ -41,7 +49,7 @@ class JsonpTest {
   static HttpResponse<byte[]> postForm(String query, String form) throws Exception {
     HttpResponse<byte[]> r = server.post(query, form, "Content-Type", FORM);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(header(r, "Content-Type")).isEqualTo("text/html");
+    Wire.assertContentType(r, "text/html");
     assertThat(text(r)).isEqualTo("ok");
     return r;
   }
@@ -49,7 +57,7 @@ class JsonpTest {
   static String getScript(String query) throws Exception {
     HttpResponse<byte[]> r = server.get(query);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(header(r, "Content-Type")).isEqualTo("text/plain; charset=UTF-8");
+    Wire.assertContentType(r, "text/plain; charset=UTF-8");
     return text(r);
   }
 

@@ -106,8 +106,13 @@ final class RawWebSocket implements Closeable {
   }
 
   synchronized void sendFrame(int opcode, byte[] payload) throws IOException {
+    sendFrame(opcode, payload, false);
+  }
+
+  /** One frame, with RSV1 set when {@code compressed} (a permessage-deflate message). */
+  synchronized void sendFrame(int opcode, byte[] payload, boolean compressed) throws IOException {
     ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
-    f.write(0x80 | opcode);
+    f.write(0x80 | (compressed ? 0x40 : 0) | opcode);
     int n = payload.length;
     if (n < 126) {
       f.write(0x80 | n);
@@ -140,11 +145,13 @@ final class RawWebSocket implements Closeable {
    */
   Frame read() throws IOException {
     int messageOpcode = -1;
+    boolean compressed = false;
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     while (true) {
       int b0 = in.readUnsignedByte();
       int b1 = in.readUnsignedByte();
       boolean fin = (b0 & 0x80) != 0;
+      boolean rsv1 = (b0 & 0x40) != 0;
       int opcode = b0 & 0x0f;
       long len = b1 & 0x7f;
       if (len == 126) {
@@ -165,15 +172,16 @@ final class RawWebSocket implements Closeable {
           // unsolicited pong: ignored
         }
         case OP_CLOSE -> {
-          return new Frame(OP_CLOSE, payload);
+          return new Frame(OP_CLOSE, payload, false);
         }
         default -> {
           if (opcode != OP_CONT) {
             messageOpcode = opcode;
+            compressed = rsv1;
           }
           message.writeBytes(payload);
           if (fin) {
-            return new Frame(messageOpcode, message.toByteArray());
+            return new Frame(messageOpcode, message.toByteArray(), compressed);
           }
         }
       }
@@ -231,9 +239,10 @@ final class RawWebSocket implements Closeable {
    * One message or control frame.
    *
    * @param opcode {@link #OP_TEXT}, {@link #OP_BINARY} or {@link #OP_CLOSE}
-   * @param payload the (joined) payload
+   * @param payload the (joined) payload, as received (still deflated when {@code compressed})
+   * @param compressed whether RSV1 was set on the message (permessage-deflate)
    */
-  record Frame(int opcode, byte[] payload) {
+  record Frame(int opcode, byte[] payload, boolean compressed) {
     String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }

@@ -5,7 +5,7 @@ import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineIoServer;
 import dev.eio4j.EngineIoSocket;
 import dev.eio4j.Message;
-import dev.eio4j.netty.EngineIoNettyServer;
+import dev.eio4j.RunningServer;
 import dev.eio4j.protocol.TransportType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +27,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Our Netty server on 127.0.0.1 (port 0) serving an echo {@link EngineIoServer}, with what the tests
- * observe on the server side: connection errors, and per session its received messages, its close
- * reason and its upgrade. Also a small polling client over {@link HttpClient} (HTTP/1.1).
+ * An echo {@link EngineIoServer} served on 127.0.0.1 (port 0) by one {@link Backend} (Netty, or the
+ * servlet runtime in Jetty or Tomcat), with what the tests observe on the server side: connection
+ * errors, and per session its received messages, its close reason and its upgrade. Also a small polling
+ * client over {@link HttpClient} (HTTP/1.1).
  */
 final class TestServer implements AutoCloseable {
   private static final Pattern SID = Pattern.compile("sid[\\\\\"]*:[\\\\\"]*([A-Za-z0-9_-]+)");
@@ -42,11 +43,14 @@ final class TestServer implements AutoCloseable {
    */
   final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-  private final EngineIoNettyServer running;
+  final Backend backend;
+  private final RunningServer running;
   private final BlockingQueue<ConnectionError> errors = new LinkedBlockingQueue<>();
   private final Map<String, CompletableFuture<Closed>> closes = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<TransportType>> upgrades = new ConcurrentHashMap<>();
   private final Map<String, BlockingQueue<Message>> received = new ConcurrentHashMap<>();
+  /** The backend of every running test server, by port: lets response assertions allow for it. */
+  private static final Map<Integer, Backend> LIVE = new ConcurrentHashMap<>();
 
   /**
    * Why a session ended.
@@ -57,7 +61,8 @@ final class TestServer implements AutoCloseable {
    */
   record Closed(DisconnectReason reason, String description, long atNanos) {}
 
-  private TestServer(EngineIoServer engine) throws IOException {
+  private TestServer(Backend backend, EngineIoServer engine) throws Exception {
+    this.backend = backend;
     this.engine = engine;
     engine.onConnectionError(errors::add);
     engine.onConnection(
@@ -76,15 +81,27 @@ final class TestServer implements AutoCloseable {
                       .computeIfAbsent(sid, k -> new CompletableFuture<>())
                       .complete(new Closed(reason, description, System.nanoTime())));
         });
-    this.running = EngineIoNettyServer.builder(engine).host("127.0.0.1").port(0).start();
+    this.running = backend.start(engine);
+    LIVE.put(running.port(), backend);
   }
 
-  /** An echo server with these options (applied to a fresh builder). */
-  static TestServer echo(UnaryOperator<EngineIoServer.Builder> options) {
+  /** The backend that answered {@code r}. */
+  static Backend backendOf(HttpResponse<?> r) {
+    Backend b = LIVE.get(r.uri().getPort());
+    if (b == null) {
+      throw new AssertionError("no running test server on port " + r.uri().getPort());
+    }
+    return b;
+  }
+
+  /** An echo server on {@code backend} with these options (applied to a fresh builder). */
+  static TestServer echo(Backend backend, UnaryOperator<EngineIoServer.Builder> options) {
     try {
-      return new TestServer(options.apply(EngineIoServer.builder()).build());
+      return new TestServer(backend, options.apply(EngineIoServer.builder()).build());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start " + backend, e);
     }
   }
 
@@ -234,6 +251,7 @@ final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
+    LIVE.remove(running.port(), backend);
     running.close();
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineIoServer;
 import dev.eio4j.RunningServer;
-import dev.eio4j.netty.EngineIoNettyServer;
+import dev.eio4j.interop.Backend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,24 +19,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The official Node clients, engine.io-client 3.5.x (protocol v3) and 6.6.x (protocol v4), against our
- * Netty server. Each case runs {@code node/client.js} (the same scripts pass against the Node reference
+ * The official Node clients, engine.io-client 3.5.x (protocol v3) and 6.6.x (protocol v4), against each
+ * runtime (Netty, and the servlet runtime in Jetty and Tomcat). Each case runs {@code node/client.js} (the same scripts pass against the Node reference
  * server: {@code node/run-against-ref.sh}) and asserts its JSON verdict and, where it matters, what the
  * server saw.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.eio4j.interop.Backend#selected")
 class NodeClientInteropTest {
+  /** The runtime of this run. */
+  @Parameter Backend backend;
+
   private static final java.util.Set<String> HEAVY = java.util.Set.of("many", "echo-binary", "order", "upgrade-burst");
   static final Path NODE_DIR = Path.of("node").toAbsolutePath();
   private EngineIoServer server;
@@ -45,8 +52,8 @@ class NodeClientInteropTest {
   private final Map<String, DisconnectReason> closes = new ConcurrentHashMap<>();
   private final AtomicInteger opened = new AtomicInteger();
 
-  @BeforeAll
-  void start() throws IOException {
+  @BeforeParameterizedClassInvocation
+  void start() throws Exception {
     assertThat(NODE_DIR.resolve("node_modules/eio-client-v6")).as("npm ci has run in %s", NODE_DIR).exists();
     server =
         EngineIoServer.builder()
@@ -67,17 +74,17 @@ class NodeClientInteropTest {
               });
           socket.onClose(reason -> closes.put(socket.id(), reason));
         });
-    running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).start();
+    running = backend.start(server);
     // 200 v3 clients in one Node process on 2 shared cores cannot keep a 300 ms/200 ms heartbeat: their
     // own pings lag by more than 200 ms; nor can a client busy with a 500 kB echo while Netty's paranoid
     // leak detector (on in tests) tracks every buffer. The data-heavy runs check data, so they use the
     // default heartbeat; the 300/200 heartbeat is checked by the "idle", close and text runs.
     EngineIoServer echo = EngineIoServer.builder().build();
     echo.onConnection(socket -> socket.onMessage(socket::send));
-    relaxed = EngineIoNettyServer.builder(echo).host("127.0.0.1").port(0).start();
+    relaxed = backend.start(echo);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     if (running != null) {
       running.close();

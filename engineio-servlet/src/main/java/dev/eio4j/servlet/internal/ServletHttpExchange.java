@@ -1,0 +1,321 @@
+package dev.eio4j.servlet.internal;
+
+import dev.eio4j.spi.EngineRequest;
+import dev.eio4j.spi.Headers;
+import dev.eio4j.spi.HttpExchange;
+import dev.eio4j.spi.Lane;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One polling request over an {@link AsyncContext}: no thread waits while a poll is held. The body is
+ * read with a {@link ReadListener} and counted as it streams (never more than the limit is kept); the
+ * response is written with a {@link WriteListener}. {@link #respond} and {@link #abort} may be called
+ * from any thread, once.
+ */
+public final class ServletHttpExchange implements HttpExchange, AsyncListener {
+  private static final Logger log = LoggerFactory.getLogger(ServletHttpExchange.class);
+  private static final int WRITE_CHUNK = 64 * 1024;
+
+  private final AsyncContext async;
+  private final HttpServletRequest req;
+  private final HttpServletResponse resp;
+  private final EngineRequest request;
+  private final ExecutorLaneScheduler lanes;
+  private final long hardLimit;
+  private final AtomicBoolean responded = new AtomicBoolean();
+  private final AtomicBoolean completed = new AtomicBoolean();
+  /** True once more body arrived (or was announced) than the limit: the connection cannot be reused. */
+  private volatile boolean tooLarge;
+  // guarded by this
+  private boolean gone;
+  private final List<Runnable> goneCallbacks = new ArrayList<>(1);
+
+  /**
+   * An exchange for a request whose async cycle has started ({@code async}, with no timeout); registers
+   * itself as the cycle's listener.
+   */
+  public ServletHttpExchange(
+      AsyncContext async, HttpServletRequest req, HttpServletResponse resp, EngineRequest request, ExecutorLaneScheduler lanes, long hardLimit) {
+    this.async = async;
+    this.req = req;
+    this.resp = resp;
+    this.request = request;
+    this.lanes = lanes;
+    this.hardLimit = hardLimit;
+    async.addListener(this, req, resp);
+  }
+
+  @Override
+  public EngineRequest request() {
+    return request;
+  }
+
+  @Override
+  public Lane laneForNewSession() {
+    return lanes.newLane();
+  }
+
+  // ------------------------------------------------------------------ body
+
+  @Override
+  public void readBody(long maxBytes, BodyHandler handler) {
+    long limit = Math.min(maxBytes, hardLimit);
+    long announced = req.getContentLengthLong();
+    if (announced > limit) {
+      // refused from the headers alone: nothing of the body is read
+      tooLarge = true;
+      handler.onTooLarge();
+      return;
+    }
+    if (announced == 0 || (announced < 0 && req.getHeader("Transfer-Encoding") == null && req.getProtocol().startsWith("HTTP/1."))) {
+      // no body at all. Not through a ReadListener: Tomcat dispatches no first callback for a body that
+      // is already finished when the listener is set (from the lane, after service() returned)
+      handler.onBody(new byte[0]);
+      return;
+    }
+    try {
+      ServletInputStream in = req.getInputStream();
+      in.setReadListener(new BodyReader(in, limit, announced, handler));
+    } catch (IOException | IllegalStateException e) {
+      handler.onError(e);
+    }
+  }
+
+  /** Reads the body as it becomes available; container threads, one callback at a time. */
+  private final class BodyReader implements ReadListener {
+    private final ServletInputStream in;
+    private final long limit;
+    private final BodyHandler handler;
+    private byte[] body;
+    private int size;
+    private boolean done;
+
+    BodyReader(ServletInputStream in, long limit, long announced, BodyHandler handler) {
+      this.in = in;
+      this.limit = limit;
+      this.handler = handler;
+      // the announced length when there is one (it is within the limit), else a small start
+      this.body = new byte[(int) Math.max(0, Math.min(announced >= 0 ? announced : 4096, limit + 1))];
+    }
+
+    @Override
+    public void onDataAvailable() {
+      try {
+        while (!done && in.isReady()) {
+          if (size == body.length) {
+            if (!grow()) {
+              return;
+            }
+          }
+          int n = in.read(body, size, body.length - size);
+          if (n < 0) {
+            return; // onAllDataRead follows
+          }
+          size += n;
+          if (size > limit) {
+            done = true;
+            body = null;
+            tooLarge = true;
+            // stop reading here: the 413 goes out with Connection: close, the rest is never read
+            handler.onTooLarge();
+            return;
+          }
+        }
+      } catch (IOException e) {
+        onError(e);
+      }
+    }
+
+    /** Makes room for more; at most {@code limit + 1} bytes, enough to see the limit passed. */
+    private boolean grow() {
+      long cap = Math.min(limit + 1, Math.max(4096L, (long) body.length * 2));
+      if (cap <= body.length) {
+        return false; // unreachable: a full buffer of limit + 1 bytes already failed the check
+      }
+      body = Arrays.copyOf(body, (int) cap);
+      return true;
+    }
+
+    @Override
+    public void onAllDataRead() {
+      if (!done) {
+        done = true;
+        byte[] b = size == body.length ? body : Arrays.copyOf(body, size);
+        body = null;
+        handler.onBody(b);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (!done) {
+        done = true;
+        body = null;
+        handler.onError(t);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ response
+
+  @Override
+  public void respond(int status, Headers headers, byte[] body) {
+    if (!responded.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (this) {
+      if (gone) {
+        complete();
+        return;
+      }
+    }
+    try {
+      resp.setStatus(status);
+      for (int i = 0; i < headers.size(); i++) {
+        String name = headers.name(i);
+        if (!name.equalsIgnoreCase("Content-Length")) {
+          resp.addHeader(name, headers.value(i));
+        }
+      }
+      if (status != 204 && status != 304) {
+        resp.setContentLengthLong(body.length);
+      }
+      if (tooLarge) {
+        // the rest of a body we refused is still on its way: this connection cannot carry another request
+        resp.setHeader("Connection", "close");
+      }
+      if (body.length == 0 || "HEAD".equals(request.method())) {
+        complete();
+        return;
+      }
+      ServletOutputStream out = resp.getOutputStream();
+      out.setWriteListener(new BodyWriter(out, body));
+    } catch (IOException | RuntimeException e) {
+      log.debug("response failed for {}: {}", request, e.toString());
+      complete();
+    }
+  }
+
+  /** Writes the body whenever the connection can take it; container threads. */
+  private final class BodyWriter implements WriteListener {
+    private final ServletOutputStream out;
+    private final byte[] body;
+    private int written;
+
+    BodyWriter(ServletOutputStream out, byte[] body) {
+      this.out = out;
+      this.body = body;
+    }
+
+    @Override
+    public void onWritePossible() throws IOException {
+      while (out.isReady()) {
+        if (written == body.length) {
+          complete();
+          return;
+        }
+        int n = Math.min(WRITE_CHUNK, body.length - written);
+        out.write(body, written, n);
+        written += n;
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      log.debug("writing the response failed for {}: {}", request, t.toString());
+      complete();
+    }
+  }
+
+  private void complete() {
+    if (completed.compareAndSet(false, true)) {
+      try {
+        async.complete();
+      } catch (IllegalStateException e) {
+        log.debug("async complete failed: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void abort() {
+    responded.set(true);
+    if (completed.compareAndSet(false, true)) {
+      ContainerSupport.abort(async, req, resp);
+    }
+  }
+
+  // ------------------------------------------------------------------ client gone
+
+  @Override
+  public void onClientGone(Runnable callback) {
+    boolean runNow;
+    synchronized (this) {
+      if (responded.get()) {
+        return;
+      }
+      runNow = gone;
+      if (!gone) {
+        goneCallbacks.add(callback);
+      }
+    }
+    if (runNow) {
+      callback.run();
+    }
+  }
+
+  private void clientGone() {
+    List<Runnable> callbacks;
+    synchronized (this) {
+      if (gone) {
+        return;
+      }
+      gone = true;
+      callbacks = responded.get() ? List.of() : new ArrayList<>(goneCallbacks);
+      goneCallbacks.clear();
+    }
+    callbacks.forEach(Runnable::run);
+  }
+
+  @Override
+  public void onComplete(AsyncEvent event) {
+    if (!responded.get()) {
+      clientGone(); // the container ended the cycle without our response
+    }
+  }
+
+  @Override
+  public void onTimeout(AsyncEvent event) {
+    clientGone();
+    complete();
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    if (log.isDebugEnabled()) {
+      log.debug("async error for {}: {}", request, String.valueOf(event.getThrowable()));
+    }
+    clientGone();
+    complete();
+  }
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {
+    // not restarted
+  }
+}
