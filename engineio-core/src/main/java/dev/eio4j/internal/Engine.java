@@ -239,35 +239,6 @@ public final class Engine {
     return null;
   }
 
-  /**
-   * Refuses a polling handshake with 503 and {@code {"code":3,"message":"Server at capacity"}} (or
-   * {@code "Server is draining"}) when no session may open now; returns whether it did.
-   */
-  private boolean refuseUnavailable(HttpExchange ex) {
-    String why = unavailable();
-    if (why == null) {
-      return false;
-    }
-    EngineRequest req = ex.request();
-    Headers h = responseHeaders(req, false);
-    h.set("Content-Type", "application/json");
-    ex.respond(503, h, HandshakeError.BAD_REQUEST.jsonBody(why));
-    reportUnavailable(req, why);
-    return true;
-  }
-
-  /** The same for a WebSocket handshake: 503 before any 101, with the message as text/html. */
-  private boolean refuseUnavailable(WsUpgrade up) {
-    String why = unavailable();
-    if (why == null) {
-      return false;
-    }
-    EngineRequest req = up.request();
-    up.reject(503, responseHeaders(req, false), why);
-    reportUnavailable(req, why);
-    return true;
-  }
-
   private void reportUnavailable(EngineRequest req, String why) {
     boolean cap = AT_CAPACITY.equals(why);
     if (cap) {
@@ -452,8 +423,22 @@ public final class Engine {
   private interface Refuser {
     void refuse(HandshakeError error, String message, Map<String, Object> context);
 
-    /** Refuses a handshake with 503 when no session may open now; returns whether it did. */
-    boolean refuseIfUnavailable();
+    /**
+     * Refuses a handshake with 503: polling with {@code {"code":3,"message":why}}, a WebSocket with the
+     * message as text/html before any 101.
+     */
+    void unavailable(String why);
+  }
+
+  /** Refuses the handshake with 503 when no session may open now (draining or at capacity). */
+  private boolean refusedAsUnavailable(EngineRequest req, Refuser refuser) {
+    String why = unavailable();
+    if (why == null) {
+      return false;
+    }
+    refuser.unavailable(why);
+    reportUnavailable(req, why);
+    return true;
   }
 
   private Refuser refuser(HttpExchange ex) {
@@ -464,8 +449,10 @@ public final class Engine {
       }
 
       @Override
-      public boolean refuseIfUnavailable() {
-        return refuseUnavailable(ex);
+      public void unavailable(String why) {
+        Headers h = responseHeaders(ex.request(), false);
+        h.set("Content-Type", "application/json");
+        ex.respond(503, h, HandshakeError.BAD_REQUEST.jsonBody(why));
       }
     };
   }
@@ -478,8 +465,8 @@ public final class Engine {
       }
 
       @Override
-      public boolean refuseIfUnavailable() {
-        return refuseUnavailable(up);
+      public void unavailable(String why) {
+        up.reject(503, responseHeaders(up.request(), false), why);
       }
     };
   }
@@ -516,7 +503,7 @@ public final class Engine {
       refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
       return;
     }
-    if (refuser.refuseIfUnavailable()) {
+    if (refusedAsUnavailable(req, refuser)) {
       return;
     }
     allow(req, denial -> {
@@ -529,7 +516,7 @@ public final class Engine {
         refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
         return;
       }
-      if (refuser.refuseIfUnavailable()) {
+      if (refusedAsUnavailable(req, refuser)) {
         return;
       }
       String id = newId(req);
