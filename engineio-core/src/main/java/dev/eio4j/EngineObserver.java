@@ -45,7 +45,7 @@ public interface EngineObserver {
   }
   }
 
-  /** A request or frame refused because it broke a limit (README "Limits and failure behaviour"). */
+  /** A request or frame refused because it broke a limit (docs/limits-and-security.md). */
   enum Limit {
   /** A polling POST body over {@code maxHttpBufferSize}: 413, the session stays open. */
   BODY_TOO_LARGE("body too large"),

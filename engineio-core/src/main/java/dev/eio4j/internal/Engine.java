@@ -535,7 +535,7 @@ public final class Engine {
     if (pv == ProtocolVersion.V3 && !options.allowEIO3()) {
       return null;
     }
-    return pv; // null for a missing, "5" or "abc" EIO: code 5 (a deliberate difference, README)
+    return pv; // null for a missing, "5" or "abc" EIO: code 5 (a deliberate difference, docs/compatibility.md)
   }
 
   private interface Verdict {

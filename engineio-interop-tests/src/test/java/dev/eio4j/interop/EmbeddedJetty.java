@@ -9,7 +9,7 @@ import org.eclipse.jetty.ee11.websocket.jakarta.server.config.JakartaWebSocketSe
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** {@code engineio-servlet} in embedded Jetty 12.1 (ee11), set up as the README's "Embedding" shows. */
+/** {@code engineio-servlet} in embedded Jetty 12.1 (ee11), set up as docs/embedding.md shows. */
 final class EmbeddedJetty implements RunningServer {
   private final EngineIoServer server;
   private final Server jetty;

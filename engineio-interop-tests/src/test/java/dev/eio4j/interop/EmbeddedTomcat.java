@@ -18,7 +18,7 @@ import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
 
-/** {@code engineio-servlet} in embedded Tomcat 11, set up as the README's "Embedding" shows. */
+/** {@code engineio-servlet} in embedded Tomcat 11, set up as docs/embedding.md shows. */
 final class EmbeddedTomcat implements RunningServer {
   static {
     // Tomcat logs its start and stop at INFO through java.util.logging: keep the test output readable

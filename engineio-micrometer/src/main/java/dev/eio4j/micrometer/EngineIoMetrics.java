@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Engine.IO metrics for Micrometer: an {@link EngineObserver} that feeds meters named {@code engineio.*}
- * (the README's "Operating it" lists them with their tags).
+ * (docs/operations.md lists them with their tags).
  *
  * <pre>{@code
  * EngineIoMetrics metrics = new EngineIoMetrics();

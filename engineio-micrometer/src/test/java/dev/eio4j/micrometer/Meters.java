@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** Reads the {@code engineio.*} meters of a registry by their tags (the test's view of the README list). */
+/** Reads the {@code engineio.*} meters of a registry by their tags (the test's view of the list in docs/operations.md). */
 final class Meters {
   private final MeterRegistry r;
 

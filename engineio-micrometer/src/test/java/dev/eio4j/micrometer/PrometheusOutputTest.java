@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The names, labels and types the README documents, as a Prometheus scrape shows them. */
+/** The names, labels and types docs/operations.md documents, as a Prometheus scrape shows them. */
 class PrometheusOutputTest {
   @Test
   void theScrapeHasEveryDocumentedSeries() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The misbehaving-client kit ({@link RawClient}) against the Netty runtime: duplicate GETs, oversized
  * POSTs, garbage WebSocket frames, a probe never followed by the upgrade, half-closed TCP, clients that
- * never read. Each case checks the documented answer (README, "Limits and failure behaviour") and what
+ * never read. Each case checks the documented answer (docs/limits-and-security.md) and what
  * the application saw, while a well-behaved WebSocket client and a well-behaved polling client run
  * alongside and must be untouched after every case.
  */

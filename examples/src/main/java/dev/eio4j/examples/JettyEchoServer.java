@@ -9,8 +9,8 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * Engine.IO inside embedded Jetty 12.1 (ee11), on Jetty's own port: polling and WebSocket at {@code
- * /engine.io/}, next to whatever else the context serves. Echoes every message. The README's
- * "Embedding" section shows this code.
+ * /engine.io/}, next to whatever else the context serves. Echoes every message.
+ * docs/embedding.md shows this code (EmbeddingDocTest keeps the two equal).
  */
 public final class JettyEchoServer {
   private JettyEchoServer() {}

@@ -10,8 +10,8 @@ import org.apache.tomcat.websocket.server.WsSci;
 
 /**
  * Engine.IO inside embedded Tomcat 11, on Tomcat's own port: polling and WebSocket at {@code
- * /engine.io/}, next to whatever else the context serves. Echoes every message. The README's
- * "Embedding" section shows this code.
+ * /engine.io/}, next to whatever else the context serves. Echoes every message.
+ * docs/embedding.md shows this code (EmbeddingDocTest keeps the two equal).
  */
 public final class TomcatEchoServer {
   private TomcatEchoServer() {}

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * A Spring Boot application with Engine.IO on its own port (8080): {@code engineio-spring-boot-starter}
  * serves polling and WebSocket at {@code /engine.io/}, next to the application's REST endpoint at
  * {@code /sockets}. Every message is echoed. Options come from {@code application.properties}
- * ({@code engineio.*}). The README's "Embedding" section shows this code.
+ * ({@code engineio.*}). docs/embedding.md shows this code.
  */
 @SpringBootApplication
 @RestController

@@ -12,31 +12,31 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Embedding" snippets are the examples' code: every import of a snippet is in its example,
+ * The snippets of docs/embedding.md are the examples' code: every import of a snippet is in its example,
  * and its code lines appear there in the same order, one after the other; every run command names a
  * main class that exists. The examples compile and run, so the snippets do too.
  */
-class ReadmeEmbeddingTest {
+class EmbeddingDocTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   @Test
   void jettySnippetIsTheJettyExample() throws IOException {
-    assertSnippetIn("### Jetty 12.1", ROOT.resolve("examples/src/main/java/dev/eio4j/examples/JettyEchoServer.java"));
+    assertSnippetIn("\n## Jetty 12.1", ROOT.resolve("examples/src/main/java/dev/eio4j/examples/JettyEchoServer.java"));
   }
 
   @Test
   void tomcatSnippetIsTheTomcatExample() throws IOException {
-    assertSnippetIn("### Tomcat 11", ROOT.resolve("examples/src/main/java/dev/eio4j/examples/TomcatEchoServer.java"));
+    assertSnippetIn("\n## Tomcat 11", ROOT.resolve("examples/src/main/java/dev/eio4j/examples/TomcatEchoServer.java"));
   }
 
   @Test
   void springBootSnippetIsTheSpringBootExample() throws IOException {
-    assertSnippetIn("### Spring Boot 4.0", ROOT.resolve("examples-spring-boot/src/main/java/dev/eio4j/examples/boot/EchoApplication.java"));
+    assertSnippetIn("\n## Spring Boot 4.0", ROOT.resolve("examples-spring-boot/src/main/java/dev/eio4j/examples/boot/EchoApplication.java"));
   }
 
   @Test
   void runCommandsNameExistingMainClasses() throws IOException {
-    String section = embeddingSection();
+    String section = embeddingDoc();
     Matcher m = Pattern.compile("-Dexec\\.mainClass=([\\w.]+)").matcher(section);
     int found = 0;
     while (m.find()) {
@@ -48,16 +48,12 @@ class ReadmeEmbeddingTest {
     assertThat(section).contains("mvn -q -pl examples-spring-boot -am compile exec:java");
   }
 
-  private static String embeddingSection() throws IOException {
-    String readme = Files.readString(ROOT.resolve("README.md"));
-    int start = readme.indexOf("\n## Embedding\n");
-    assertThat(start).as("README has an Embedding section").isNotNegative();
-    int end = readme.indexOf("\n## ", start + 1);
-    return readme.substring(start, end < 0 ? readme.length() : end);
+  private static String embeddingDoc() throws IOException {
+    return Files.readString(ROOT.resolve("docs/embedding.md"));
   }
 
   private static void assertSnippetIn(String heading, Path example) throws IOException {
-    String section = embeddingSection();
+    String section = embeddingDoc();
     int at = section.indexOf(heading);
     assertThat(at).as(heading).isNotNegative();
     int open = section.indexOf("```java\n", at);
