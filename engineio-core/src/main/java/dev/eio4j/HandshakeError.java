@@ -3,7 +3,7 @@ package dev.eio4j;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The reference server's coded request errors (protocol.md §7), with their HTTP status and message.
+ * The reference server's coded request errors (docs/protocol.md §7.1), with their HTTP status and message.
  * The JSON body is built in one place, {@link #jsonBody(String)}.
  */
 public enum HandshakeError {

@@ -7,7 +7,13 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The core stays pure, and its layers point one way (style.md §5–6). */
+/**
+ * The package rules of {@code engineio-core}, checked on its main classes (ARCHITECTURE.md lists them):
+ * no class depends on an I/O library (Netty, Jakarta, {@code javax.servlet}, Jetty, Tomcat); {@code
+ * protocol} depends on no other package of the core and not on slf4j; {@code codec} on none but {@code
+ * protocol}, and not on slf4j; {@code spi} on neither {@code internal} nor {@code codec}; and {@code
+ * internal} is used by the root API only, never by {@code protocol}, {@code codec} or {@code spi}.
+ */
 @AnalyzeClasses(packages = "dev.eio4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 

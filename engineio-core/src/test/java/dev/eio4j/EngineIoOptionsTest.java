@@ -25,12 +25,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The documented defaults (the Javadoc table of {@link EngineIoOptions}, the "Default …" sentences of
- * the builder setters and the {@code DEFAULT_*} constants) are the real ones, so the Node reference's
- * doc/code drift ({@code maxHttpBufferSize} documented as 1e5, really 1e6) cannot happen here. Plus
- * builder validation.
+ * the builder setters, the {@code DEFAULT_*} constants and the options table of docs/configuration.md)
+ * are the real ones, so the Node reference's doc/code drift ({@code maxHttpBufferSize} documented as
+ * 1e5, really 1e6) cannot happen here. Plus builder validation.
  */
 class EngineIoOptionsTest {
   private static final Path SOURCE = Path.of("src/main/java/dev/eio4j/EngineIoOptions.java");
+  private static final Path CONFIGURATION_DOC = Path.of("../docs/configuration.md");
   private static final Pattern ROW = Pattern.compile("<tr><td>([^<]+)</td><td>([^<]+)</td></tr>");
   private static final Pattern SETTER_DOC =
       Pattern.compile("/\\*\\*((?:(?!\\*/).)*?)\\*/\\s*public B (\\w+)\\(", Pattern.DOTALL);
@@ -188,6 +189,52 @@ class EngineIoOptionsTest {
     }
     // pathPrefix is derived from path/addTrailingSlash; compressionThreshold is in the httpCompression row
     assertThat(documented).containsExactlyInAnyOrderElementsOf(getters);
+  }
+
+  @Test
+  void theConfigurationDocStatesTheRealDefaults() throws IOException {
+    Map<String, String> table = configurationDocTable();
+    for (Map.Entry<String, String> row : table.entrySet()) {
+      assertThat(row.getValue())
+          .as("docs/configuration.md: default of %s", row.getKey())
+          .startsWith(docRendered(row.getKey()));
+    }
+    Set<String> options = new TreeSet<>(documentedTable().keySet());
+    options.add("compressionThreshold");
+    assertThat(table.keySet()).as("docs/configuration.md documents every option, and only options").containsExactlyInAnyOrderElementsOf(options);
+  }
+
+  /** The options table of docs/configuration.md: option name(s) → documented default, Markdown stripped. */
+  private static Map<String, String> configurationDocTable() throws IOException {
+    String doc = Files.readString(CONFIGURATION_DOC, StandardCharsets.UTF_8);
+    int start = doc.indexOf("\n## Options\n");
+    assertThat(start).as("docs/configuration.md has an Options section").isNotNegative();
+    int end = doc.indexOf("\n## ", start + 1);
+    Map<String, String> rows = new LinkedHashMap<>();
+    for (String line : doc.substring(start, end < 0 ? doc.length() : end).split("\n")) {
+      String[] cells = line.split("\\s*\\|\\s*");
+      if (cells.length < 3 || !cells[1].startsWith("`")) {
+        continue; // not a row, or the header and its rule
+      }
+      String[] names = cells[1].replace("`", "").split(" / ");
+      String value = cells[2].replace("`", "").replace("**", "");
+      String[] values = value.split(" / ");
+      for (int i = 0; i < names.length; i++) {
+        rows.put(names[i], values.length == names.length ? values[i] : value);
+      }
+    }
+    assertThat(rows).isNotEmpty();
+    return rows;
+  }
+
+  /** How docs/configuration.md writes a real default value. */
+  private String docRendered(String option) {
+    return switch (option) {
+      case "httpCompression" -> d.httpCompression() ? "on" : "off";
+      case "compressionThreshold" -> d.compressionThreshold() + " bytes";
+      case "idGenerator" -> d.idGenerator() == null ? "120 random bits" : "custom";
+      default -> rendered(option);
+    };
   }
 
   @Test

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Malformed input from a peer: a packet, payload or form body that cannot be decoded. The session that
- * received it is closed with reason {@code parse error} (protocol.md §2).
+ * received it is closed with reason {@code parse error} (docs/protocol.md §2).
  *
  * <p>The message is short and stable and quotes at most a short escaped excerpt of the input. No stack
  * trace is captured, since peers can trigger this exception at will.

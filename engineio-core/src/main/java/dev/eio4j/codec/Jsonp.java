@@ -4,7 +4,7 @@ import dev.eio4j.codec.CodecException.Reason;
 import java.nio.charset.StandardCharsets;
 
 /**
- * JSONP polling framing (protocol.md §3.4): GET responses are a JavaScript call carrying the payload as a
+ * JSONP polling framing (docs/protocol.md §3.4): GET responses are a JavaScript call carrying the payload as a
  * JSON string literal; POST bodies are {@code application/x-www-form-urlencoded} with the payload in field
  * {@code d}.
  */

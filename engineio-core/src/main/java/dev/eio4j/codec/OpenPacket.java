@@ -3,7 +3,7 @@ package dev.eio4j.codec;
 import java.util.List;
 
 /**
- * The handshake JSON carried by the open packet (protocol.md §4), written by hand with a fixed key order.
+ * The handshake JSON carried by the open packet (docs/protocol.md §4.2), written by hand with a fixed key order.
  */
 public final class OpenPacket {
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Encodes and decodes single packets, as text (WebSocket text frames and the parts of polling payloads)
- * or as WebSocket binary frames (protocol.md §3.1).
+ * or as WebSocket binary frames (docs/protocol.md §3.1).
  *
  * <pre>
  *                     v4                        v3

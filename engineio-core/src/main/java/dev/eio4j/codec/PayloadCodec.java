@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Polling payload framing, several packets in one HTTP body (protocol.md §3.2, §3.3).
+ * Polling payload framing, several packets in one HTTP body (docs/protocol.md §3.2, §3.3).
  *
  * <ul>
  *   <li>v4: text packets joined by the record separator {@code 0x1E};</li>
@@ -104,7 +104,7 @@ public final class PayloadCodec {
    * <p>No transcript posts a v3 payload with a good packet before a bad one (T/03 {@code 4:4€} and T/05b G
    * {@code abc} fail on their only entry), so the partial delivery follows the reference parser-v3
    * {@code decodePayload}, which calls back for each packet as soon as it is decoded and stops at the first
-   * error ("rejects the rest of the payload", protocol.md §3.2), the same as v4 in T/05b D2.
+   * error ("rejects the rest of the payload", docs/protocol.md §3.2), the same as v4 in T/05b D2.
    * Stricter than the reference: the length must be ASCII digits only, where JavaScript's
    * {@code Number()} would also accept e.g. {@code " 6"} or {@code "0x6"}.
    */

@@ -109,7 +109,7 @@ public final class Engine {
     return sessions.size();
   }
 
-  /** True when the request target belongs to Engine.IO (a plain prefix match, protocol.md §1). */
+  /** True when the request target belongs to Engine.IO (a plain prefix match, docs/protocol.md §1). */
   public boolean handles(String uri) {
     return uri.startsWith(options.pathPrefix());
   }
@@ -343,7 +343,7 @@ public final class Engine {
 
   // ------------------------------------------------------------------ WebSocket
 
-  /** Routes one WebSocket handshake: every check runs before the 101 (protocol.md §4, [ref-bug] fixed). */
+  /** Routes one WebSocket handshake: every check runs before the 101 (docs/protocol.md §4.4, [ref-bug] fixed). */
   public void handleUpgrade(WsUpgrade up) {
     EngineRequest req = up.request();
     try {
@@ -471,7 +471,7 @@ public final class Engine {
     };
   }
 
-  /** protocol.md §4 steps 2–3: the transport is enabled and the Origin is a valid header value. */
+  /** docs/protocol.md §4.4 steps 2–3: the transport is enabled and the Origin is a valid header value. */
   private TransportType checkTransportAndOrigin(EngineRequest req, Map<String, String> q, Refuser refuser) {
     String transportName = q.get("transport");
     TransportType transport = TransportType.fromWireName(transportName);

@@ -23,7 +23,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * HTTP long-polling (XHR, or JSONP when the handshake carried {@code j}). One GET may be held and one
- * POST may be in flight at a time (protocol.md §6.1). Every method runs on the session's lane.
+ * POST may be in flight at a time (docs/protocol.md §6.1). Every method runs on the session's lane.
  */
 final class PollingTransport extends Transport {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
@@ -60,7 +60,7 @@ final class PollingTransport extends Transport {
     pendingGetIsHandshake = true;
   }
 
-  /** A GET with this session's sid (protocol.md §6.1). */
+  /** A GET with this session's sid (docs/protocol.md §6.1). */
   void onGet(HttpExchange exchange) {
     if (discarded) {
       respondEmpty(exchange, 400);
@@ -88,14 +88,14 @@ final class PollingTransport extends Transport {
                   }
                 }));
     if (closeDeferred) {
-      // a close() waited for this GET: noop then close (protocol.md §8, T/10 E)
+      // a close() waited for this GET: noop then close (docs/protocol.md §8.6, T/10 E)
       send(new ArrayList<>(List.of(Packet.NOOP)));
       return;
     }
     session.flush();
   }
 
-  /** A POST with this session's sid (protocol.md §6.1). */
+  /** A POST with this session's sid (docs/protocol.md §6.1). */
   void onPost(HttpExchange exchange) {
     if (inFlightPost != null) {
       session.observer().limitRejected(EngineObserver.Limit.OVERLAPPING_POST);
@@ -130,7 +130,7 @@ final class PollingTransport extends Transport {
                     inFlightPost = null;
                   }
                   session.observer().limitRejected(EngineObserver.Limit.BODY_TOO_LARGE);
-                  // 413, and the session stays open (protocol.md §6.1, T/05b C)
+                  // 413, and the session stays open (docs/protocol.md §6.1, T/05b C)
                   respondEmpty(exchange, 413);
                 });
           }
@@ -162,7 +162,7 @@ final class PollingTransport extends Transport {
     session.observer().packetsIn(TransportType.POLLING, decoded.packets().size(), body.length);
     for (Packet p : decoded.packets()) {
       if (p.type() == PacketType.CLOSE) {
-        // the client closes: a held GET gets a noop (protocol.md §6.1, T/10)
+        // the client closes: a held GET gets a noop (docs/protocol.md §6.1, T/10)
         if (pendingGet != null) {
           send(new ArrayList<>(List.of(Packet.NOOP)));
         }
@@ -174,7 +174,7 @@ final class PollingTransport extends Transport {
     if (decoded.error() != null) {
       session.onParseError(decoded.error().getMessage());
     }
-    // 200 ok even when the body was malformed (the reference does the same; protocol.md §6.1)
+    // 200 ok even when the body was malformed (the reference does the same; docs/protocol.md §6.1)
     Headers h = session.engine.responseHeaders(exchange.request(), false);
     h.set("Content-Type", "text/html");
     h.set("cache-control", "no-store");
@@ -267,7 +267,7 @@ final class PollingTransport extends Transport {
     return false;
   }
 
-  /** gzip is preferred when both are offered; {@code br} is ignored (protocol.md §8). */
+  /** gzip is preferred when both are offered; {@code br} is ignored (docs/protocol.md §8.3). */
   static String acceptedEncoding(String accept) {
     if (accept == null) {
       return null;
@@ -345,7 +345,7 @@ final class PollingTransport extends Transport {
     discarded = true;
     closeDeferred = false;
     if (pendingGet != null) {
-      // a GET still held when the upgrade commits gets the close packet (protocol.md §6.3, T/07 C)
+      // a GET still held when the upgrade commits gets the close packet (docs/protocol.md §6.3, T/07 C)
       send(new ArrayList<>(List.of(Packet.CLOSE)));
     }
   }

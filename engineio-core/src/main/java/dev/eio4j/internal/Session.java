@@ -434,7 +434,7 @@ public final class Session implements EngineIoSocket {
     }
     emitPacket(packetListeners, packet);
     if (awaitingPong && !graceUsed && packet.type() != PacketType.PONG && protocol == ProtocolVersion.V4) {
-      // protocol.md §5: any non-pong packet restarts the pong wait once per ping (6.6.x grace rule)
+      // docs/protocol.md §5.1: any non-pong packet restarts the pong wait once per ping (6.6.x grace rule)
       graceUsed = true;
       armPingTimeout(options.pingTimeout().toMillis());
     }
@@ -581,7 +581,7 @@ public final class Session implements EngineIoSocket {
     }
     observer.upgraded(protocol, old == null ? TransportType.POLLING : old.type(), TransportType.WEBSOCKET);
     if (protocol == ProtocolVersion.V3) {
-      // [ref-bug] fixed: the reference never re-arms the v3 heartbeat after an upgrade (protocol.md §5)
+      // [ref-bug] fixed: the reference never re-arms the v3 heartbeat after an upgrade (docs/protocol.md §5.2)
       armPingTimeout(v3Timeout());
     }
     TransportType t = TransportType.WEBSOCKET;
@@ -623,7 +623,7 @@ public final class Session implements EngineIoSocket {
     }
     setState(ReadyState.CLOSING);
     if (!writeBuffer.isEmpty()) {
-      closeAfterDrain = true; // wait for the next drain, then close (protocol.md §8)
+      closeAfterDrain = true; // wait for the next drain, then close (docs/protocol.md §8.6)
       flush();
       return;
     }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>A packet with no data ({@code text() == null && binary() == null}) encodes as its type digit alone.
  * So does a text packet with empty text, but the codec decodes a bare digit back to a packet with no data,
  * except for {@code "4"}, which decodes to {@code Packet.message("")} so that the application always
- * receives a string (protocol.md §3.1).
+ * receives a string (docs/protocol.md §3.1).
  */
 public final class Packet {
 

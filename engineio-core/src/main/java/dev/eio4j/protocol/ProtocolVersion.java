@@ -21,7 +21,7 @@ public enum ProtocolVersion {
   /**
    * Parses the raw {@code EIO} query value: exactly {@code "4"} is V4, exactly {@code "3"} is V3, and
    * anything else (including {@code null}) gives {@code null}. Note that the Node reference treats every
-   * value other than "4" as v3; mapping unknown values is the caller's policy (protocol.md §1, §9.1).
+   * value other than "4" as v3; mapping unknown values is the caller's policy (docs/protocol.md §1.3, §9.1).
    */
   public static ProtocolVersion fromQuery(String eio) {
     if ("4".equals(eio)) {

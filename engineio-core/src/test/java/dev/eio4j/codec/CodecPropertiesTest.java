@@ -11,7 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Round-trip properties: decode(encode(x)) == x for every encoding of protocol.md §3. */
+/** Round-trip properties: decode(encode(x)) == x for every encoding of docs/protocol.md §3. */
 class CodecPropertiesTest {
 
   @Provide

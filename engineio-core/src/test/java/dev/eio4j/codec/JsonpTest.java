@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** JSONP framing, protocol.md §3.4; vectors from T/04. */
+/** JSONP framing, docs/protocol.md §3.4; vectors from T/04. */
 class JsonpTest {
 
   private static final String BS = "\\";

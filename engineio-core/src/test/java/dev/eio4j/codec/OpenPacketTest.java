@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Handshake JSON, protocol.md §4. */
+/** Handshake JSON, docs/protocol.md §4.2. */
 class OpenPacketTest {
 
     @Test
@@ -28,7 +28,7 @@ class OpenPacketTest {
 
     @Test
     void compliancesuiteValues() {
-        // protocol.md §10: pingInterval 300, pingTimeout 200
+        // docs/protocol.md §10: pingInterval 300, pingTimeout 200
         assertThat(OpenPacket.json("s", List.of("websocket", "webtransport"), 300, 200, 1_000_000))
                 .isEqualTo("{\"sid\":\"s\",\"upgrades\":[\"websocket\",\"webtransport\"],\"pingInterval\":300,"
                         + "\"pingTimeout\":200,\"maxPayload\":1000000}");

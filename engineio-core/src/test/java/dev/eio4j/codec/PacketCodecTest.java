@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Byte-exact single-packet vectors, protocol.md §3.1. */
+/** Byte-exact single-packet vectors, docs/protocol.md §3.1. */
 class PacketCodecTest {
 
   private static final ProtocolVersion V3 = ProtocolVersion.V3;
@@ -65,7 +65,7 @@ class PacketCodecTest {
 
   @Test
   void bareMessageDigitDecodesToAnEmptyString() throws CodecException {
-    // protocol.md §3.1 / T/08 A: a bare "4" is an (empty) message and echoes as "4"
+    // docs/protocol.md §3.1 / T/08 A: a bare "4" is an (empty) message and echoes as "4"
     assertThat(PacketCodec.decodeText("4", V4).text()).isEqualTo("");
     assertThat(PacketCodec.decodeText("4", V3).text()).isEqualTo("");
     // a message without data also encodes as "4" (it decodes back as the empty string)

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Byte-exact polling payload vectors, protocol.md §3.2 and §3.3. */
+/** Byte-exact polling payload vectors, docs/protocol.md §3.2 and §3.3. */
 class PayloadCodecTest {
 
   private static final String RS = "\u001e";
@@ -36,7 +36,7 @@ class PayloadCodecTest {
         arguments("4a" + RS + "4b" + RS + "bAQID" + RS + "4\u20ac \ud83d\ude00",
             List.of(Packet.message("a"), Packet.message("b"), BIN_123,
                 Packet.message("\u20ac \ud83d\ude00"))),
-        // compliance suite (protocol.md §10, v4 test 9)
+        // compliance suite (docs/protocol.md §10, v4 test 9)
         arguments("4test1" + RS + "4test2" + RS + "4test3",
             List.of(Packet.message("test1"), Packet.message("test2"), Packet.message("test3"))),
         // T/01: handshake with initialPacket
@@ -106,7 +106,7 @@ class PayloadCodecTest {
         arguments("2:4a2:4b6:b4AQID", List.of(Packet.message("a"), Packet.message("b"), BIN_123)),
         // T/03: '€' echoed
         arguments("2:4\u20ac", List.of(Packet.message("\u20ac"))),
-        // T/02: handshake; protocol.md §4: with initialPacket
+        // T/02: handshake; docs/protocol.md §4: with initialPacket
         arguments("118:0" + JSON, List.of(OPEN)),
         arguments("118:0" + JSON + "14:4hello-initial", List.of(OPEN, Packet.message("hello-initial"))),
         // compliance suite v3 test 8
@@ -143,7 +143,7 @@ class PayloadCodecTest {
 
   static Stream<Arguments> v3StringMalformed() {
     return Stream.of(
-        // protocol.md §9.16: empty body
+        // docs/protocol.md §9.16: empty body
         arguments("", List.of(), Reason.EMPTY),
         // T/03: UTF-8 byte count instead of UTF-16 units -> parse error
         arguments("4:4\u20ac", List.of(), Reason.TRUNCATED),
@@ -185,7 +185,7 @@ class PayloadCodecTest {
 
   static Stream<Arguments> v3BinaryVectors() {
     return Stream.of(
-        // T/03 and protocol.md §3.3
+        // T/03 and docs/protocol.md §3.3
         arguments("00 06 ff 34 68 65 6c 6c 6f 01 05 ff 04 01 02 03 04",
             List.of(Packet.message("hello"), BIN_1234)),
         arguments("00 04 ff 34 e2 82 ac 01 05 ff 04 01 02 03 04",

@@ -6,12 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** PacketType, ProtocolVersion and TransportType lookups (protocol.md §1, §2). */
+/** PacketType, ProtocolVersion and TransportType lookups (docs/protocol.md §1, §2). */
 class ProtocolValuesTest {
 
     @Test
     void packetTypesHaveTheWireCodesOfTheTable() {
-        // protocol.md §2: 0 open, 1 close, 2 ping, 3 pong, 4 message, 5 upgrade, 6 noop
+        // docs/protocol.md §2: 0 open, 1 close, 2 ping, 3 pong, 4 message, 5 upgrade, 6 noop
         PacketType[] expected = {PacketType.OPEN, PacketType.CLOSE, PacketType.PING, PacketType.PONG,
                 PacketType.MESSAGE, PacketType.UPGRADE, PacketType.NOOP};
         assertThat(PacketType.values()).containsExactly(expected);

@@ -24,11 +24,11 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The HTTP long-polling half of the official engine.io-protocol test-suite (protocol.md §10), for v4
+ * The HTTP long-polling half of the official engine.io-protocol test-suite (docs/protocol.md §10), for v4
  * (main branch) and v3 (branch {@code v3}), written from its description against our Netty server set
  * up as the suite expects: echo, pingInterval 300, pingTimeout 200, CORS origin "*", {@code allowEIO3}
  * false for v4 and true for v3. The WebSocket and upgrade half is {@link ComplianceWebSocketTest}.
- * Numbers in the display names are the suite's test numbers in protocol.md §10.
+ * Numbers in the display names are the suite's test numbers in docs/protocol.md §10.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The WebSocket and upgrade half of the official engine.io-protocol test-suite (protocol.md §10), for
+ * The WebSocket and upgrade half of the official engine.io-protocol test-suite (docs/protocol.md §10), for
  * v4 and v3, against our server configured as the suite expects (see {@link CompliancePollingTest}).
  * Messages go through {@code java.net.http.WebSocket}; handshakes that must fail go through a raw
  * socket, because we refuse them with an HTTP 400 before any 101 (a deliberate difference from the
@@ -151,7 +151,7 @@ class ComplianceWebSocketTest {
       JdkWs ws = openDirect(server(), wsQuery(), sid);
       ws.sendText("1");
       // we close the session on a client "1" at once; the reference ignores it and only closes at the
-      // ping timeout (protocol.md §6.2): the reason tells the two apart
+      // ping timeout (docs/protocol.md §6.2): the reason tells the two apart
       assertThat(ws.closed().get(2, TimeUnit.SECONDS)).isEqualTo(1005);
       assertThat(server().awaitClosed(sid[0], Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.TRANSPORT_CLOSE);
     }
@@ -337,7 +337,7 @@ class ComplianceWebSocketTest {
     @Test
     @DisplayName("5 handshake: an invalid EIO is refused, even with allowEIO3 (the reference opens a v3 session)")
     void invalidEio() throws Exception {
-      // deliberate difference (protocol.md §9.1): only "3" and "4" are served; abc, 5 or none get code 5
+      // deliberate difference (docs/protocol.md §9.1): only "3" and "4" are served; abc, 5 or none get code 5
       assertRefused(v3, "EIO=abc&transport=websocket", "Unsupported protocol version");
       assertRefused(v3, "EIO=5&transport=websocket", "Unsupported protocol version");
       assertRefused(v3, "transport=websocket", "Unsupported protocol version");

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * CORS (protocol.md §9.3, T/09), the session cookie and the initial packet (§4, T/01, T/08b) on polling
- * responses, errors, preflights and WebSocket 101s.
+ * CORS and the session cookie (docs/protocol.md §8.2, T/09) and the initial packet (docs/protocol.md §4.2,
+ * T/01, T/08b) on polling responses, errors, preflights and WebSocket 101s.
  *
  * <p>Servers: {@code plain} (no CORS), {@code star} ({@code origin:"*"}), and {@code example} (origin
  * {@code http://example.com} with credentials, the default cookie and initialPacket "hello-initial",

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every row of the error table (protocol.md §7) over real sockets, with the exact status, Content-Type
+ * Every row of the error table (docs/protocol.md §7) over real sockets, with the exact status, Content-Type
  * and body, the effect on the session, and what the {@code connection_error} listener receives.
  *
  * <p>Servers: {@code main} (v4 only, an {@code allowRequest} that refuses {@code deny=1} with a message
@@ -230,7 +230,7 @@ class ErrorTableTest {
 
   @Test
   void code3InvalidOriginNeverReachesTheEngine() throws Exception {
-    // Control characters in the Origin value (protocol.md §4 step 3) are refused by the HTTP parser
+    // Control characters in the Origin value (docs/protocol.md §4.4 step 3) are refused by the HTTP parser
     // before Engine.IO sees the request, with a bare 400 and a close, as Node's parser does (T/05): the
     // INVALID_ORIGIN code 3 cannot be produced over a real socket. Bytes 0x80-0xff are valid obs-text.
     for (char bad : new char[] {0x7f, 0x01, 0x1f}) {
@@ -525,7 +525,7 @@ class ErrorTableTest {
     assertWsRefused(pollingOnly, "EIO=4&transport=websocket", "Transport unknown");
     expectError(pollingOnly, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown");
 
-    // the reference answers a 101 and then writes a 400 into the WebSocket ([ref-bug], protocol.md §4)
+    // the reference answers a 101 and then writes a 400 into the WebSocket ([ref-bug], docs/protocol.md §4.4)
     assertWsRefused(main, "transport=websocket", "Unsupported protocol version");
     expectError(main, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version");
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * HTTP compression of polling GET responses (protocol.md §8 {@code httpCompression}, T/11): gzip or
+ * HTTP compression of polling GET responses (docs/protocol.md §8.3, T/11): gzip or
  * deflate per {@code Accept-Encoding} from 1024 bytes up, never below, never for POST answers, and not
  * at all when turned off.
  */

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * JSONP polling (protocol.md §3.4) by plain HTTP, v3 and v4: the {@code ___eio[<j>]("…");} wrapping of
+ * JSONP polling (docs/protocol.md §3.4) by plain HTTP, v3 and v4: the {@code ___eio[<j>]("…");} wrapping of
  * GET responses, form-encoded POST bodies with the {@code \n} unescaping, and binary always as base64
  * (where the reference serialises a Node Buffer, a [ref-bug] we do not copy).
  */

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The {@code perMessageDeflate} option (protocol.md §8): off by default, so an offer of permessage-deflate
+ * The {@code perMessageDeflate} option (docs/protocol.md §8.3): off by default, so an offer of permessage-deflate
  * is declined; on, it is negotiated, and a compressed message (RFC 7692: raw deflate, RSV1, the trailing
  * {@code 00 00 ff ff} removed) is understood and echoed.
  */

@@ -81,7 +81,7 @@ class EmptyBodyTest {
   private static void emptyPostsAreAnswered(int port) throws Exception {
     for (int i = 0; i < TRIES; i++) {
       String sid = sidOf(exchange(port, "GET", "", null));
-      // an empty payload is malformed: 200 "ok", and the session closes (protocol.md §6.1)
+      // an empty payload is malformed: 200 "ok", and the session closes (docs/protocol.md §6.1)
       String lengthHeader = i % 2 == 0 ? "Content-Length: 0\r\n" : "";
       String response = exchange(port, "POST", "&sid=" + sid, lengthHeader);
       assertThat(response).as("try %d (%s)", i, lengthHeader.isEmpty() ? "no length" : "Content-Length: 0").startsWith("HTTP/1.1 200").endsWith("\r\n\r\nok");

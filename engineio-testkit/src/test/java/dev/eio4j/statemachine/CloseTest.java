@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** protocol.md §8: {@code socket.close()} and {@code server.close()}. */
+/** docs/protocol.md §8.6: {@code socket.close()} and {@code server.close()}. */
 class CloseTest {
   private final EngineHarness h = EngineHarness.create();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** protocol.md §7: the error table over the fakes, with exact statuses, bodies and contexts. */
+/** docs/protocol.md §7: the error table over the fakes, with exact statuses, bodies and contexts. */
 class ErrorsTest {
   private final EngineHarness h = EngineHarness.create();
 

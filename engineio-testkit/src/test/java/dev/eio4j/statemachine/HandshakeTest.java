@@ -17,7 +17,7 @@ import dev.eio4j.testing.FakeWsUpgrade;
 import dev.eio4j.testing.OpenPackets;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md §4: the handshake over polling, JSONP and WebSocket, v4 and v3, byte for byte. */
+/** docs/protocol.md §4: the handshake over polling, JSONP and WebSocket, v4 and v3, byte for byte. */
 class HandshakeTest {
   private static final String SID = "[A-Za-z0-9_-]{20}";
 

@@ -11,7 +11,7 @@ import dev.eio4j.testing.FakeWsConnection;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md §5: heartbeats under virtual time (pingInterval 300 ms, pingTimeout 200 ms). */
+/** docs/protocol.md §5: heartbeats under virtual time (pingInterval 300 ms, pingTimeout 200 ms). */
 class HeartbeatTest {
   private final EngineHarness h =
       EngineHarness.create(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));

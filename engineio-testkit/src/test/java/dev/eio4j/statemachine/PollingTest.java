@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** protocol.md §3, §6.1: long-polling GET and POST, v4 and v3, exact bytes. */
+/** docs/protocol.md §3, §6.1: long-polling GET and POST, v4 and v3, exact bytes. */
 class PollingTest {
   private static final String SESSION_UNKNOWN = "{\"code\":1,\"message\":\"Session ID unknown\"}";
   private static final String OCTET = "application/octet-stream";

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** protocol.md §6.3: the polling → WebSocket upgrade, v4 and v3. */
+/** docs/protocol.md §6.3: the polling → WebSocket upgrade, v4 and v3. */
 class UpgradeTest {
   private static final String BAD_REQUEST = "{\"code\":3,\"message\":\"Bad request\"}";
 

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>dropping an HTTP connection without writing a response (the first of two overlapping POSTs,
- *       protocol.md §6.1): Jetty aborts on {@code sendError(-1)}; Tomcat on its {@code CLOSE_NOW}
+ *       docs/protocol.md §6.1): Jetty aborts on {@code sendError(-1)}; Tomcat on its {@code CLOSE_NOW}
  *       action, reached by reflection;
- *   <li>a WebSocket close frame without a status code, which the peer sees as 1005 (protocol.md §6.2):
+ *   <li>a WebSocket close frame without a status code, which the peer sees as 1005 (docs/protocol.md §6.2):
  *       Jetty sends an empty close frame for {@link CloseReason.CloseCodes#NO_STATUS_CODE}; Tomcat would
  *       put 1005 itself on the wire (which RFC 6455 forbids and clients reject), so the empty frame is
  *       written through its endpoint, reached by reflection.
