@@ -6,13 +6,51 @@ import dev.eio4j.testing.EngineHarness;
 import dev.eio4j.testing.EngineHarness.PollingClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The names, labels and types docs/operations.md documents, as a Prometheus scrape shows them. */
 class PrometheusOutputTest {
+  private static final Path DOC = Path.of("../docs/operations.md");
+  /** A row of the meter table: {@code | `engineio.x` (`engineio_x_total`) | counter | …}. */
+  private static final Pattern DOC_ROW = Pattern.compile("^\\| `engineio\\.[\\w.]+` \\(`(engineio_\\w+)`\\) \\| (\\w+)");
+  private static final Pattern TYPE_LINE = Pattern.compile("^# TYPE (engineio_\\w+) (\\w+)$");
+
+  @Test
+  void theMeterTableOfTheDocIsTheScrape() throws IOException {
+    Map<String, String> documented = new TreeMap<>();
+    for (String line : Files.readAllLines(DOC, StandardCharsets.UTF_8)) {
+      Matcher m = DOC_ROW.matcher(line);
+      if (m.find()) {
+        documented.put(m.group(1), switch (m.group(2)) {
+          case "timer" -> "summary or histogram";
+          default -> m.group(2);
+        });
+      }
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new EngineIoMetrics().bindTo(registry);
+    Map<String, String> scraped = new TreeMap<>();
+    for (String line : registry.scrape().split("\n")) {
+      Matcher m = TYPE_LINE.matcher(line);
+      if (m.find() && !m.group(1).endsWith("_max")) { // a timer's _max gauge belongs to its timer
+        scraped.put(m.group(1), m.group(2).equals("summary") || m.group(2).equals("histogram") ? "summary or histogram" : m.group(2));
+      }
+    }
+    assertThat(documented).hasSizeGreaterThanOrEqualTo(12);
+    assertThat(scraped).as("the meters and types of the scrape, as docs/operations.md lists them").isEqualTo(documented);
+  }
+
   @Test
   void theScrapeHasEveryDocumentedSeries() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
