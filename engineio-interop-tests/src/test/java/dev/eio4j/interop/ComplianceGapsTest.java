@@ -58,7 +58,7 @@ class ComplianceGapsTest {
   @DisplayName("a polling GET whose connection is dropped closes the session; the sid is then unknown")
   void aCancelledPollClosesTheSession(String eio) throws Exception {
     // Jetty and Tomcat do not tell a suspended (async) request that its client has gone: there the
-    // session lives on until the heartbeat ends it (docs/conformance.md, "Known gaps")
+    // session lives on until the heartbeat ends it (README, "Where a servlet container differs")
     assumeFalse(backend.isServlet(), "the servlet runtimes do not see a held GET's connection drop");
     String q = "EIO=" + eio + "&transport=polling";
     String sid = server.handshake(q);
