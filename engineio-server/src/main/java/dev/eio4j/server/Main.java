@@ -138,8 +138,8 @@ public final class Main {
     row(out, "--transports LIST", "comma-separated: polling,websocket [polling,websocket]");
     row(out, "--allow-eio3 / --no-allow-eio3", "serve protocol v3 clients [on]");
     row(out, "--no-upgrades", "do not offer the upgrade to WebSocket [upgrades on]");
-    row(out, "--cors-origin ORIGIN", "allow a cross-origin caller; repeatable; * for any [CORS off]");
-    row(out, "--cors-credentials", "send Access-Control-Allow-Credentials [off]");
+    row(out, "--cors-origin LIST", "allow cross-origin callers: comma-separated origins, repeatable; * for any [CORS off]");
+    row(out, "--cors-credentials", "send Access-Control-Allow-Credentials; needs listed origins, not * [off]");
     row(out, "--cookie [NAME]", "set the session cookie (name io unless given) [off]");
     row(out, "--initial-packet TEXT", "message sent right after the handshake [none]");
     row(out, "--no-http-compression", "do not gzip/deflate polling responses [on, >= 1024 bytes]");

@@ -65,7 +65,7 @@ record ServerConfig(
         case "--allow-eio3" -> b.allowEIO3(true);
         case "--no-allow-eio3" -> b.allowEIO3(false);
         case "--no-upgrades" -> b.allowUpgrades(false);
-        case "--cors-origin" -> origins.add(v);
+        case "--cors-origin" -> origins.addAll(origins(v));
         case "--cors-credentials" -> credentials = true;
         case "--cookie" -> {
           String name = inline;
@@ -86,6 +86,11 @@ record ServerConfig(
       }
     }
     if (!origins.isEmpty()) {
+      if (credentials && origins.contains("*")) {
+        throw new IllegalArgumentException(
+            "--cors-credentials cannot be combined with --cors-origin '*' (browsers refuse credentials for any"
+                + " origin): list the allowed origins instead");
+      }
       CorsOptions.Builder cb = CorsOptions.builder();
       if (origins.contains("*")) {
         cb.anyOrigin();
@@ -94,7 +99,11 @@ record ServerConfig(
       } else {
         cb.allowOrigins(origins.toArray(String[]::new));
       }
-      b.cors(cb.credentials(credentials).build());
+      try {
+        b.cors(cb.credentials(credentials).build());
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException("--cors-origin: " + e.getMessage(), e);
+      }
     } else if (credentials) {
       throw new IllegalArgumentException("--cors-credentials needs --cors-origin");
     }
@@ -103,6 +112,19 @@ record ServerConfig(
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /** One {@code --cors-origin} value: a single origin, {@code *}, or a comma-separated list of origins. */
+  private static List<String> origins(String list) {
+    List<String> out = new ArrayList<>();
+    for (String s : list.split(",", -1)) {
+      String origin = s.trim();
+      if (origin.isEmpty()) {
+        throw new IllegalArgumentException("--cors-origin has an empty entry in: " + list);
+      }
+      out.add(origin);
+    }
+    return out;
   }
 
   private static int intValue(String v, String flag, int min, int max) {

@@ -3,8 +3,11 @@ package dev.eio4j.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eio4j.CorsOptions;
 import dev.eio4j.EngineIoOptions;
 import dev.eio4j.protocol.TransportType;
+import dev.eio4j.spi.EngineRequest;
+import dev.eio4j.spi.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +83,59 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--cors-credentials"})).hasMessageContaining("needs --cors-origin");
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--cors-origin", "*", "--cors-credentials"})).hasMessageContaining("credentials");
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--no-upgrades=1"})).hasMessageContaining("takes no value");
+  }
+
+  /** The {@code Access-Control-Allow-Origin} these options send to a request from {@code origin}. */
+  private static String allowedOrigin(CorsOptions cors, String origin) {
+    Headers out = new Headers();
+    cors.applyActual(new EngineRequest("GET", "/engine.io/?EIO=4&transport=polling", new Headers().add("Origin", origin), null, false), out);
+    return out.get("Access-Control-Allow-Origin");
+  }
+
+  @Test
+  void aCommaSeparatedCorsOriginIsAListOfOrigins() {
+    CorsOptions cors = ServerConfig.parse(new String[] {"--cors-origin", "https://a.example,https://b.example"}).options().cors();
+    assertThat(allowedOrigin(cors, "https://a.example")).isEqualTo("https://a.example");
+    assertThat(allowedOrigin(cors, "https://b.example")).isEqualTo("https://b.example");
+    assertThat(allowedOrigin(cors, "https://c.example")).isNull();
+    assertThat(allowedOrigin(cors, "https://a.example,https://b.example")).isNull();
+
+    // with credentials, two origins are reflected one by one (never sent as one fixed, joined value)
+    CorsOptions withCredentials =
+        ServerConfig.parse(new String[] {"--cors-origin=https://a.example, https://b.example", "--cors-credentials"}).options().cors();
+    assertThat(withCredentials.credentials()).isTrue();
+    assertThat(allowedOrigin(withCredentials, "https://b.example")).isEqualTo("https://b.example");
+    assertThat(allowedOrigin(withCredentials, "https://c.example")).isNull();
+
+    // lists and repeats add up
+    CorsOptions repeated =
+        ServerConfig.parse(new String[] {"--cors-origin", "https://a.example,https://b.example", "--cors-origin", "https://c.example"})
+            .options()
+            .cors();
+    assertThat(allowedOrigin(repeated, "https://a.example")).isEqualTo("https://a.example");
+    assertThat(allowedOrigin(repeated, "https://c.example")).isEqualTo("https://c.example");
+    assertThat(allowedOrigin(repeated, "https://d.example")).isNull();
+
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--cors-origin", "https://a.example,,https://b.example"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--cors-origin has an empty entry");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--cors-origin", " "}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--cors-origin has an empty entry");
+  }
+
+  @Test
+  void anyOriginWithCredentialsIsAFlagError() {
+    for (String[] args :
+        new String[][] {
+          {"--cors-origin", "*", "--cors-credentials"},
+          {"--cors-credentials", "--cors-origin", "https://a.example,*"},
+        }) {
+      assertThatThrownBy(() -> ServerConfig.parse(args))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--cors-credentials cannot be combined with --cors-origin '*'");
+    }
+    assertThat(ServerConfig.parse(new String[] {"--cors-origin", "*"}).options().cors().credentials()).isFalse();
   }
 
   @Test

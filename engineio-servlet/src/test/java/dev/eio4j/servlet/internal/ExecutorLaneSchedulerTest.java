@@ -107,7 +107,8 @@ class ExecutorLaneSchedulerTest {
     assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(95);
     assertThat(onLane).isTrue();
-    Thread.sleep(100);
+    // one timer thread hands due timers to their lanes in deadline order and a lane runs in order: had the
+    // 50 ms timer not been cancelled, it would have run before the 100 ms one that has just run
     assertThat(cancelledRan).isFalse();
     cancelled.cancel(); // twice: nothing
   }
@@ -129,7 +130,11 @@ class ExecutorLaneSchedulerTest {
         });
     assertThat(blockerRunning.await(5, TimeUnit.SECONDS)).isTrue();
     Cancellable timer = lane.schedule(0, () -> ran.set(true));
-    Thread.sleep(50); // fired: now queued behind the blocker
+    // the one timer thread fires equal deadlines in the order they were set: once this later timer has
+    // fired, the first one has been handed to its lane and waits there behind the blocker
+    CountDownLatch handedOver = new CountDownLatch(1);
+    lanes.newLane().schedule(0, handedOver::countDown);
+    assertThat(handedOver.await(5, TimeUnit.SECONDS)).isTrue();
     timer.cancel();
     release.countDown();
     CountDownLatch drained = new CountDownLatch(1);
@@ -164,11 +169,15 @@ class ExecutorLaneSchedulerTest {
     own.newLane().schedule(1, () -> {});
     assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
     own.close();
+    // close() returns once the pool has terminated; a worker thread may still be on its way out, so wait
+    // for that thread's own end (bounded) rather than expecting it to be dead already
+    laneThread[0].join(TimeUnit.SECONDS.toMillis(10));
     assertThat(laneThread[0].isAlive()).isFalse();
-    // a task or timer after close is dropped: neither run nor thrown
-    own.newLane().execute(() -> {
-      throw new AssertionError("ran after close");
-    });
-    assertThat(own.newLane().schedule(1, () -> {})).isSameAs(Cancellable.NONE);
+    // a task or timer after close is dropped: neither run (here or on a pool thread) nor thrown
+    AtomicBoolean ranAfterClose = new AtomicBoolean();
+    Lane late = own.newLane();
+    late.execute(() -> ranAfterClose.set(true));
+    assertThat(ranAfterClose).isFalse();
+    assertThat(own.newLane().schedule(1, () -> ranAfterClose.set(true))).isSameAs(Cancellable.NONE);
   }
 }
