@@ -247,7 +247,11 @@ public final class EngineIoOptions {
     return perMessageDeflate;
   }
 
-  /** How long a deferred polling close waits for the client's next GET. */
+  /**
+   * How long a {@code close()} may wait, once for the queue to drain (a WebSocket peer that does not read,
+   * a polling client that does not poll) and once more, over polling, for the GET that carries the close
+   * packet. When a wait runs out the session ends with {@link DisconnectReason#FORCED_CLOSE}.
+   */
   public Duration closeTimeout() {
     return closeTimeout;
   }
@@ -558,7 +562,9 @@ public final class EngineIoOptions {
       return self();
     }
 
-    /** How long a deferred polling close waits for the next GET. Default 30 s. */
+    /**
+     * How long a {@code close()} waits for the queue to drain and for the next polling GET. Default 30 s.
+     */
     public B closeTimeout(Duration d) {
       closeTimeout = positive(d, "closeTimeout");
       return self();
