@@ -35,6 +35,7 @@ import java.util.concurrent.Executor;
  *   <tr><td>perMessageDeflate</td><td>off</td></tr>
  *   <tr><td>closeTimeout</td><td>30 s</td></tr>
  *   <tr><td>maxBufferedBytes</td><td>16 MiB per socket</td></tr>
+ *   <tr><td>maxPacketsPerPayload</td><td>10000</td></tr>
  *   <tr><td>overflowPolicy</td><td>REJECT: a send beyond maxBufferedBytes returns BUFFER_FULL</td></tr>
  *   <tr><td>maxSessions</td><td>0 (unlimited)</td></tr>
  *   <tr><td>listenerExecutor</td><td>none: callbacks run on the session's lane</td></tr>
@@ -58,6 +59,14 @@ public final class EngineIoOptions {
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofMillis(30_000);
   /** Default {@code maxBufferedBytes}. */
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 16L * 1024 * 1024;
+  /** Default {@code maxPacketsPerPayload}. */
+  public static final int DEFAULT_MAX_PACKETS_PER_PAYLOAD = 10_000;
+  /**
+   * What each queued packet costs against {@code maxBufferedBytes} on top of its payload: about what the
+   * server holds for one packet (object headers, the queue slot), so that empty or tiny messages cannot
+   * be queued without bound. It is part of {@link EngineIoSocket#bufferedAmount()}.
+   */
+  public static final int PACKET_OVERHEAD_BYTES = 64;
 
   private final Duration pingInterval;
   private final Duration pingTimeout;
@@ -80,6 +89,7 @@ public final class EngineIoOptions {
   private final boolean perMessageDeflate;
   private final Duration closeTimeout;
   private final long maxBufferedBytes;
+  private final int maxPacketsPerPayload;
   private final OverflowPolicy overflowPolicy;
   private final int maxSessions;
   private final Executor listenerExecutor;
@@ -108,6 +118,7 @@ public final class EngineIoOptions {
     this.perMessageDeflate = b.perMessageDeflate;
     this.closeTimeout = b.closeTimeout;
     this.maxBufferedBytes = b.maxBufferedBytes;
+    this.maxPacketsPerPayload = b.maxPacketsPerPayload;
     this.overflowPolicy = b.overflowPolicy;
     this.maxSessions = b.maxSessions;
     this.listenerExecutor = b.listenerExecutor;
@@ -236,14 +247,31 @@ public final class EngineIoOptions {
     return perMessageDeflate;
   }
 
-  /** How long a deferred polling close waits for the client's next GET. */
+  /**
+   * How long a {@code close()} may wait, once for the queue to drain (a WebSocket peer that does not read,
+   * a polling client that does not poll) and once more, over polling, for the GET that carries the close
+   * packet. When a wait runs out the session ends with {@link DisconnectReason#FORCED_CLOSE}.
+   */
   public Duration closeTimeout() {
     return closeTimeout;
   }
 
-  /** Per-socket outbound budget in bytes; a send beyond it returns {@link SendResult#BUFFER_FULL}. */
+  /**
+   * Per-socket outbound budget in bytes; a send beyond it returns {@link SendResult#BUFFER_FULL}. Each
+   * queued message counts its payload plus {@link #PACKET_OVERHEAD_BYTES}.
+   */
   public long maxBufferedBytes() {
     return maxBufferedBytes;
+  }
+
+  /**
+   * The most packets one polling POST may carry. A payload with more is refused whole: HTTP 400 with an
+   * empty body, none of its packets delivered, and the session closed ({@link
+   * DisconnectReason#TRANSPORT_ERROR}). The reference has no such bound; without it one 1 MB POST of
+   * empty messages is half a million packets.
+   */
+  public int maxPacketsPerPayload() {
+    return maxPacketsPerPayload;
   }
 
   /**
@@ -309,6 +337,8 @@ public final class EngineIoOptions {
         + perMessageDeflate
         + ", maxBufferedBytes="
         + maxBufferedBytes
+        + ", maxPacketsPerPayload="
+        + maxPacketsPerPayload
         + ", overflowPolicy="
         + overflowPolicy
         + ", maxSessions="
@@ -353,6 +383,7 @@ public final class EngineIoOptions {
     boolean perMessageDeflate;
     Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    int maxPacketsPerPayload = DEFAULT_MAX_PACKETS_PER_PAYLOAD;
     OverflowPolicy overflowPolicy = OverflowPolicy.REJECT;
     int maxSessions;
     Executor listenerExecutor;
@@ -387,6 +418,7 @@ public final class EngineIoOptions {
       perMessageDeflate = o.perMessageDeflate;
       closeTimeout = o.closeTimeout;
       maxBufferedBytes = o.maxBufferedBytes;
+      maxPacketsPerPayload = o.maxPacketsPerPayload;
       overflowPolicy = o.overflowPolicy;
       maxSessions = o.maxSessions;
       listenerExecutor = o.listenerExecutor;
@@ -530,7 +562,9 @@ public final class EngineIoOptions {
       return self();
     }
 
-    /** How long a deferred polling close waits for the next GET. Default 30 s. */
+    /**
+     * How long a {@code close()} waits for the queue to drain and for the next polling GET. Default 30 s.
+     */
     public B closeTimeout(Duration d) {
       closeTimeout = positive(d, "closeTimeout");
       return self();
@@ -542,6 +576,18 @@ public final class EngineIoOptions {
         throw new IllegalArgumentException("maxBufferedBytes must be >= 1");
       }
       maxBufferedBytes = bytes;
+      return self();
+    }
+
+    /**
+     * The most packets one polling POST may carry; a payload with more gets 400 and closes the session.
+     * Default 10000.
+     */
+    public B maxPacketsPerPayload(int packets) {
+      if (packets < 1) {
+        throw new IllegalArgumentException("maxPacketsPerPayload must be >= 1");
+      }
+      maxPacketsPerPayload = packets;
       return self();
     }
 

@@ -64,7 +64,10 @@ public interface EngineIoSocket {
   /** Queues a message (e.g. to echo one received). */
   SendResult send(Message message);
 
-  /** Bytes queued but not yet handed to the transport (text counted in UTF-16 units). */
+  /**
+   * Bytes queued but not yet handed to the transport: each packet's payload (text counted in UTF-16
+   * units) plus {@link EngineIoOptions#PACKET_OVERHEAD_BYTES}.
+   */
   long bufferedAmount();
 
   /**
@@ -82,8 +85,9 @@ public interface EngineIoSocket {
   EngineIoSocket onWritable(Runnable listener);
 
   /**
-   * Closes the socket ("forced close") once what is queued has been written. Idempotent. Sends after
-   * this return {@link SendResult#CLOSED}.
+   * Closes the socket ("forced close") once what is queued has been written, or when {@link
+   * EngineIoOptions#closeTimeout()} has passed, whichever comes first; the heartbeat stops at once.
+   * Idempotent. Sends after this return {@link SendResult#CLOSED}.
    */
   void close();
 

@@ -58,7 +58,9 @@ public interface EngineObserver {
   /** A second polling POST while one is in flight: 400, the session is closed. */
   OVERLAPPING_POST("overlapping post"),
   /** A handshake while {@code maxSessions} sessions are open: 503 {@code "Server at capacity"}. */
-  SESSION_CAP("session cap");
+  SESSION_CAP("session cap"),
+  /** A polling POST with more than {@code maxPacketsPerPayload} packets: 400, the session is closed. */
+  TOO_MANY_PACKETS("too many packets");
 
   private final String label;
 

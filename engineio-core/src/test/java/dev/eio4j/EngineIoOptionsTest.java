@@ -64,6 +64,7 @@ class EngineIoOptionsTest {
     assertThat(d.perMessageDeflate()).isFalse();
     assertThat(d.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.maxBufferedBytes()).isEqualTo(16L * 1024 * 1024);
+    assertThat(d.maxPacketsPerPayload()).isEqualTo(10_000);
     assertThat(d.overflowPolicy()).isEqualTo(OverflowPolicy.REJECT);
     assertThat(d.maxSessions()).isZero(); // unlimited
     assertThat(d.listenerExecutor()).isNull();
@@ -80,6 +81,7 @@ class EngineIoOptionsTest {
     assertThat(d.compressionThreshold()).isEqualTo(EngineIoOptions.DEFAULT_COMPRESSION_THRESHOLD);
     assertThat(d.closeTimeout()).isEqualTo(EngineIoOptions.DEFAULT_CLOSE_TIMEOUT);
     assertThat(d.maxBufferedBytes()).isEqualTo(EngineIoOptions.DEFAULT_MAX_BUFFERED_BYTES);
+    assertThat(d.maxPacketsPerPayload()).isEqualTo(EngineIoOptions.DEFAULT_MAX_PACKETS_PER_PAYLOAD);
   }
 
   @Test
@@ -148,6 +150,7 @@ class EngineIoOptionsTest {
       case "httpCompression" ->
           d.httpCompression() ? "on, threshold " + d.compressionThreshold() + " bytes" : "off";
       case "maxBufferedBytes" -> mebibytes(d.maxBufferedBytes());
+      case "maxPacketsPerPayload" -> String.valueOf(d.maxPacketsPerPayload());
       case "overflowPolicy" -> d.overflowPolicy().name();
       case "maxSessions" -> d.maxSessions() == 0 ? "0 (unlimited)" : String.valueOf(d.maxSessions());
       case "idGenerator" ->
@@ -283,6 +286,7 @@ class EngineIoOptionsTest {
             .maxBufferedBytes(10)
             .overflowPolicy(OverflowPolicy.CLOSE)
             .maxSessions(7)
+            .maxPacketsPerPayload(3)
             .build();
     assertThat(custom.toBuilder().build().toString()).isEqualTo(custom.toString());
     assertThat(custom.pathPrefix()).isEqualTo("/myapp");
@@ -292,6 +296,8 @@ class EngineIoOptionsTest {
     assertThat(EngineIoOptions.builder().options(custom).build().maxBufferedBytes()).isEqualTo(10);
     assertThat(custom.toBuilder().build().overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
     assertThat(custom.toBuilder().build().maxSessions()).isEqualTo(7);
+    assertThat(custom.toBuilder().build().maxPacketsPerPayload()).isEqualTo(3);
+    assertThat(custom.toString()).contains("maxPacketsPerPayload=3");
     assertThat(custom.toString()).contains("overflowPolicy=CLOSE", "maxSessions=7");
     assertThat(d.toString()).contains("overflowPolicy=REJECT", "maxSessions=unlimited");
     assertThat(custom.toString())
@@ -339,6 +345,10 @@ class EngineIoOptionsTest {
     assertThatThrownBy(() -> EngineIoOptions.builder().maxBufferedBytes(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxBufferedBytes must be >= 1");
+    assertThatThrownBy(() -> EngineIoOptions.builder().maxPacketsPerPayload(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPacketsPerPayload must be >= 1");
+    assertThat(EngineIoOptions.builder().maxPacketsPerPayload(1).build().maxPacketsPerPayload()).isEqualTo(1);
     assertThatThrownBy(() -> EngineIoOptions.builder().maxSessions(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxSessions must be >= 0 (0: unlimited)");

@@ -21,6 +21,7 @@ import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
 import dev.eio4j.spi.Lane;
+import dev.eio4j.spi.WsHandler;
 import dev.eio4j.spi.WsUpgrade;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,6 +46,23 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final byte[] EMPTY = new byte[0];
+  /** WebSocket close status 1011: the server could not serve the connection. */
+  static final int WS_INTERNAL_ERROR = 1011;
+  /** The handler of a WebSocket closed right after its 101: every event from it is ignored. */
+  private static final WsHandler REFUSED =
+      new WsHandler() {
+        @Override
+        public void onText(String text) {}
+
+        @Override
+        public void onBinary(byte[] data) {}
+
+        @Override
+        public void onClose() {}
+
+        @Override
+        public void onError(String description) {}
+      };
 
   private final EngineIoOptions options;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -295,7 +313,8 @@ public final class Engine {
       }
       String method = req.method();
       if (!"GET".equals(method) && !"POST".equals(method)) {
-        ex.respond(500, responseHeaders(req, false), EMPTY);
+        // the client's error, answered like any other bad request; the session is left alone
+        fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "BAD_METHOD", "method", method));
         return;
       }
       s.lane.execute(() -> onSessionRequest(s, ex, "GET".equals(method)));
@@ -312,14 +331,21 @@ public final class Engine {
     admitHandshake(req, q, refuser, (pv, id) -> {
       Lane lane = ex.laneForNewSession();
       Session s = new Session(this, id, pv, req.withoutHandshakeHeaders(), lane);
-      sessions.put(id, s);
+      if (!register(s)) {
+        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
+        return;
+      }
       boolean b64 = nonEmpty(q.get("b64"));
       String jsonp = q.containsKey("j") ? Jsonp.callbackIndex(q.get("j")) : null;
       runOnLane(lane, () -> {
         PollingTransport polling = new PollingTransport(s, b64, jsonp);
-        polling.onHandshake(ex);
-        s.open(polling);
-        afterOpen(s);
+        try {
+          polling.onHandshake(ex);
+          s.open(polling);
+          afterOpen(s);
+        } catch (RuntimeException e) {
+          s.openFailed(polling, e);
+        }
       });
     });
   }
@@ -330,8 +356,7 @@ public final class Engine {
       return;
     }
     if (!(s.currentTransport() instanceof PollingTransport polling)) {
-      fail(ex, HandshakeError.BAD_REQUEST, null,
-          ctx("name", "TRANSPORT_MISMATCH", "transport", "polling", "previousTransport", s.transport().wireName()));
+      refuseAfterUpgrade(ex, s);
       return;
     }
     if (get) {
@@ -339,6 +364,12 @@ public final class Engine {
     } else {
       polling.onPost(ex);
     }
+  }
+
+  /** A polling request for a session that is no longer on polling: 400, code 3 (TRANSPORT_MISMATCH). */
+  void refuseAfterUpgrade(HttpExchange ex, Session s) {
+    fail(ex, HandshakeError.BAD_REQUEST, null,
+        ctx("name", "TRANSPORT_MISMATCH", "transport", "polling", "previousTransport", s.transport().wireName()));
   }
 
   // ------------------------------------------------------------------ WebSocket
@@ -375,16 +406,26 @@ public final class Engine {
             ctx("name", "PROTOCOL_MISMATCH", "protocol", q.get("EIO"), "previousProtocol", s.protocol.number()));
         return;
       }
-      if (transport != TransportType.WEBSOCKET
-          || !options.allowUpgrades()
-          || s.transport() != TransportType.POLLING
-          || s.upgradingOrUpgraded()) {
+      if (transport != TransportType.WEBSOCKET || !options.allowUpgrades()) {
         reject(up, HandshakeError.BAD_REQUEST, null,
             ctx("name", "TRANSPORT_MISMATCH", "transport", transport.wireName(), "previousTransport", s.transport().wireName()));
         return;
       }
       Headers h = responseHeaders(req, false);
       applyHeadersHook(h, req, false);
+      if (s.transport() != TransportType.POLLING || s.upgradingOrUpgraded()) {
+        // A second WebSocket for a session that is upgrading or no longer on polling: as with the
+        // reference, the 101 completes and the WebSocket is closed at once (status 1005), so that a
+        // client sees a WebSocket that closes rather than a failed handshake. The first one is untouched.
+        Map<String, Object> context =
+            ctx("name", "TRANSPORT_MISMATCH", "transport", transport.wireName(), "previousTransport", s.transport().wireName());
+        up.accept(h, options.maxHttpBufferSize(), conn -> {
+          conn.close();
+          report(req, HandshakeError.BAD_REQUEST, null, context);
+          return REFUSED;
+        });
+        return;
+      }
       up.accept(h, options.maxHttpBufferSize(), conn -> {
         WsTransport ws = new WsTransport(s, conn, b64, false);
         runOnLane(s.lane, () -> s.startUpgrade(ws));
@@ -402,15 +443,24 @@ public final class Engine {
       Lane lane = up.laneForNewSession();
       up.accept(h, options.maxHttpBufferSize(), conn -> {
         Session s = new Session(this, id, pv, req.withoutHandshakeHeaders(), lane);
-        sessions.put(id, s);
+        if (!register(s)) {
+          // another handshake took this id between the check and now: the 101 is already sent
+          conn.close(WS_INTERNAL_ERROR, HandshakeError.BAD_REQUEST.message());
+          report(req, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
+          return REFUSED;
+        }
         WsTransport ws = new WsTransport(s, conn, b64, true);
         runOnLane(
             lane,
             () -> {
-              s.open(ws);
-              // close() or drain() may have run between the accept and the end of the WebSocket
-              // handshake, when this session was not yet registered for them to see
-              afterOpen(s);
+              try {
+                s.open(ws);
+                // close() or drain() may have run between the accept and the end of the WebSocket
+                // handshake, when this session was not yet registered for them to see
+                afterOpen(s);
+              } catch (RuntimeException e) {
+                s.openFailed(ws, e);
+              }
             });
         return ws;
       });
@@ -575,6 +625,7 @@ public final class Engine {
     }
     try {
       String id = gen.generate(req);
+      // the duplicate check here only refuses early (a WebSocket before its 101); register() decides
       if (id == null || id.isEmpty() || sessions.containsKey(id)) {
         log.warn("idGenerator returned an empty or duplicate id");
         return null;
@@ -584,6 +635,18 @@ public final class Engine {
       log.warn("idGenerator threw", e);
       return null;
     }
+  }
+
+  /**
+   * Adds a new session to the registry unless its id is taken: the one atomic duplicate check, so that
+   * two concurrent handshakes given the same id never replace each other's session.
+   */
+  private boolean register(Session s) {
+    if (sessions.putIfAbsent(s.id, s) == null) {
+      return true;
+    }
+    log.warn("idGenerator returned an id already in use");
+    return false;
   }
 
   private static void runOnLane(Lane lane, Runnable r) {

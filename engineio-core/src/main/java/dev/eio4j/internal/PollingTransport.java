@@ -10,6 +10,7 @@ import dev.eio4j.protocol.Packet;
 import dev.eio4j.protocol.PacketType;
 import dev.eio4j.protocol.ProtocolVersion;
 import dev.eio4j.protocol.TransportType;
+import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
 import java.io.ByteArrayOutputStream;
@@ -24,10 +25,24 @@ import java.util.zip.GZIPOutputStream;
 /**
  * HTTP long-polling (XHR, or JSONP when the handshake carried {@code j}). One GET may be held and one
  * POST may be in flight at a time (docs/protocol.md §6.1). Every method runs on the session's lane.
+ *
+ * <p>A GET that arrives once the upgrade probe has been answered is parked: it is not writable, and it
+ * waits for the upgrade to decide, at most one noop tick from its arrival. If the upgrade commits first
+ * it is refused like any polling request after the upgrade (400, code 3); if the tick comes first it
+ * becomes the held GET and gets a noop (or what is queued), which a client that polled again before
+ * reading {@code 3probe} needs in order to send {@code 5}; if the upgrade fails it simply becomes the
+ * held GET. So a GET sent just after {@code 5} gets the same answer whichever connection the server
+ * reads first.
+ *
+ * <p>A POST's packets are delivered in slices of {@link #SLICE} packets, each slice a lane task of its
+ * own, so that one large payload does not keep the lane (and the other sessions sharing it) waiting.
+ * The POST stays in flight, and its {@code ok} unsent, until its last packet is delivered.
  */
 final class PollingTransport extends Transport {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
+  /** Packets of one POST delivered per lane task. */
+  static final int SLICE = 256;
 
   private final boolean base64; // b64 on the handshake, or JSONP: binary goes as base64
   private final String jsonpIndex; // null for XHR
@@ -35,6 +50,8 @@ final class PollingTransport extends Transport {
   private boolean pendingGetIsHandshake;
   private long pendingGetSince; // lane clock when the held GET arrived; observer only
   private HttpExchange inFlightPost;
+  private HttpExchange parkedGet; // a GET that arrived after the probe was answered; never writable
+  private Cancellable parkTimer = Cancellable.NONE;
   private boolean closeDeferred;
   private boolean discarded;
 
@@ -66,15 +83,13 @@ final class PollingTransport extends Transport {
       respondEmpty(exchange, 400);
       return;
     }
-    if (pendingGet != null) {
+    if (pendingGet != null || parkedGet != null) {
       // overlap: the new GET gets 400 with no body; the held one gets the close packet
       session.observer().limitRejected(EngineObserver.Limit.OVERLAPPING_GET);
       respondEmpty(exchange, 400);
       session.finish(DisconnectReason.TRANSPORT_ERROR, "overlap from client");
       return;
     }
-    pendingGet = exchange;
-    pendingGetIsHandshake = false;
     if (session.engine.observing) {
       pendingGetSince = session.lane.nowMillis();
     }
@@ -82,17 +97,62 @@ final class PollingTransport extends Transport {
         () ->
             session.lane.execute(
                 () -> {
-                  if (pendingGet == exchange) {
-                    pendingGet = null;
+                  if (pendingGet == exchange || parkedGet == exchange) {
+                    if (pendingGet == exchange) {
+                      pendingGet = null;
+                    } else {
+                      unpark();
+                    }
                     session.finish(DisconnectReason.TRANSPORT_ERROR, "poll connection closed prematurely");
                   }
                 }));
+    if (session.probeAnswered() && !closeDeferred) {
+      parkedGet = exchange;
+      parkTimer = session.lane.schedule(Session.NOOP_TICK_MS, this::parkTimeUp);
+      return;
+    }
+    hold(exchange);
+  }
+
+  /** {@code exchange} becomes the held GET and takes what is queued, if anything (lane). */
+  private void hold(HttpExchange exchange) {
+    pendingGet = exchange;
+    pendingGetIsHandshake = false;
     if (closeDeferred) {
       // a close() waited for this GET: noop then close (docs/protocol.md §8.6, T/10 E)
       send(new ArrayList<>(List.of(Packet.NOOP)));
       return;
     }
     session.flush();
+  }
+
+  /** The parked GET's tick ended with the upgrade still undecided: it is held, and answered now. */
+  private void parkTimeUp() {
+    HttpExchange get = unpark();
+    if (get == null) {
+      return;
+    }
+    hold(get);
+    if (pendingGet == get && session.probeAnswered()) {
+      send(new ArrayList<>(List.of(Packet.NOOP))); // what the reference's tick would have sent
+    }
+  }
+
+  /** Takes the parked GET, if any, and cancels its tick (lane). */
+  private HttpExchange unpark() {
+    HttpExchange get = parkedGet;
+    parkedGet = null;
+    parkTimer.cancel();
+    parkTimer = Cancellable.NONE;
+    return get;
+  }
+
+  /** The upgrade failed: a parked GET becomes an ordinary held GET (lane). */
+  void upgradeAborted() {
+    HttpExchange get = unpark();
+    if (get != null) {
+      hold(get);
+    }
   }
 
   /** A POST with this session's sid (docs/protocol.md §6.1). */
@@ -152,7 +212,11 @@ final class PollingTransport extends Transport {
     if (inFlightPost != exchange) {
       return; // aborted by an overlapping POST
     }
-    inFlightPost = null;
+    int max = session.options.maxPacketsPerPayload();
+    if (jsonpIndex == null && session.protocol == ProtocolVersion.V4 && countSeparators(body) >= max) {
+      tooManyPackets(exchange, max); // refused before any packet object is made
+      return;
+    }
     DecodedPayload decoded;
     try {
       decoded = decode(body, binaryBody);
@@ -160,17 +224,44 @@ final class PollingTransport extends Transport {
       decoded = new DecodedPayload(List.of(), e);
     }
     session.observer().packetsIn(TransportType.POLLING, decoded.packets().size(), body.length);
-    for (Packet p : decoded.packets()) {
+    if (decoded.packets().size() > max) {
+      tooManyPackets(exchange, max);
+      return;
+    }
+    deliver(exchange, decoded, 0);
+  }
+
+  /** Delivers one slice of a POST's packets, then queues the next slice or answers the POST (lane). */
+  private void deliver(HttpExchange exchange, DecodedPayload decoded, int from) {
+    if (inFlightPost != exchange) {
+      return; // an overlapping POST aborted this one and closed the session
+    }
+    List<Packet> packets = decoded.packets();
+    int end = Math.min(packets.size(), from + SLICE);
+    for (int i = from; i < end; i++) {
+      Packet p = packets.get(i);
       if (p.type() == PacketType.CLOSE) {
-        // the client closes: a held GET gets a noop (docs/protocol.md §6.1, T/10)
+        // the client closes: a held GET gets what was queued before the close, or a noop when nothing
+        // was (docs/protocol.md §6.1, T/10); then the session ends
         if (pendingGet != null) {
-          send(new ArrayList<>(List.of(Packet.NOOP)));
+          if (session.hasQueuedPackets()) {
+            session.flush();
+          } else {
+            send(new ArrayList<>(List.of(Packet.NOOP)));
+          }
         }
         session.finish(DisconnectReason.TRANSPORT_CLOSE, null);
+        end = packets.size();
         break;
       }
       session.onPacket(p);
     }
+    if (end < packets.size() && !session.isClosed()) {
+      int next = end;
+      session.lane.execute(() -> deliver(exchange, decoded, next));
+      return;
+    }
+    inFlightPost = null;
     if (decoded.error() != null) {
       session.onParseError(decoded.error().getMessage());
     }
@@ -180,6 +271,25 @@ final class PollingTransport extends Transport {
     h.set("cache-control", "no-store");
     session.engine.applyHeadersHook(h, exchange.request(), false);
     exchange.respond(200, h, OK);
+  }
+
+  /** More packets than {@code maxPacketsPerPayload}: 400 with no body, none delivered, the session closed. */
+  private void tooManyPackets(HttpExchange exchange, int max) {
+    inFlightPost = null;
+    session.observer().limitRejected(EngineObserver.Limit.TOO_MANY_PACKETS);
+    respondEmpty(exchange, 400);
+    session.finish(DisconnectReason.TRANSPORT_ERROR, "more than " + max + " packets in one payload");
+  }
+
+  /** How many record separators (0x1e) a v4 payload holds: one less than its packets. */
+  private static int countSeparators(byte[] body) {
+    int n = 0;
+    for (byte b : body) {
+      if (b == 0x1e) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private DecodedPayload decode(byte[] body, boolean binaryBody) throws CodecException {
@@ -321,6 +431,11 @@ final class PollingTransport extends Transport {
 
   @Override
   void closeGracefully() {
+    HttpExchange parked = unpark();
+    if (parked != null && pendingGet == null) {
+      pendingGet = parked; // the close is the answer it waited for
+      pendingGetIsHandshake = false;
+    }
     if (pendingGet != null) {
       send(new ArrayList<>(List.of(Packet.CLOSE)));
       session.finish(DisconnectReason.FORCED_CLOSE, null);
@@ -335,6 +450,10 @@ final class PollingTransport extends Transport {
   @Override
   void release() {
     closeDeferred = false;
+    HttpExchange parked = unpark();
+    if (parked != null) {
+      write(parked, List.of(Packet.CLOSE), false);
+    }
     if (pendingGet != null) {
       send(new ArrayList<>(List.of(Packet.CLOSE)));
     }
@@ -344,9 +463,24 @@ final class PollingTransport extends Transport {
   void discard() {
     discarded = true;
     closeDeferred = false;
+    HttpExchange parked = unpark();
+    if (parked != null) {
+      // it reached the session before the 5 but was sent after 3probe: answered as if it had come after
+      session.engine.refuseAfterUpgrade(parked, session);
+    }
     if (pendingGet != null) {
       // a GET still held when the upgrade commits gets the close packet (docs/protocol.md §6.3, T/07 C)
       send(new ArrayList<>(List.of(Packet.CLOSE)));
+    }
+  }
+
+  @Override
+  void failOpen() {
+    HttpExchange get = pendingGet;
+    pendingGet = null;
+    pendingGetIsHandshake = false;
+    if (get != null) {
+      respondEmpty(get, 500);
     }
   }
 }

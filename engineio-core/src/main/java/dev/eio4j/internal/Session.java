@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Session implements EngineIoSocket {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
-  private static final long NOOP_TICK_MS = 100;
+  /** The upgrade's noop tick, and how long a GET that arrives after the probe waits for the upgrade. */
+  static final long NOOP_TICK_MS = 100;
   private static final int WS_POLICY_VIOLATION = 1008;
 
   enum UpgradeState {
@@ -305,10 +306,12 @@ public final class Session implements EngineIoSocket {
 
   // ---------------------------------------------------------------- sending
 
-  private SendResult enqueue(Packet packet, int size) {
+  private SendResult enqueue(Packet packet, int payloadSize) {
     if (state != ReadyState.OPEN || closeCalled) {
       return SendResult.CLOSED;
     }
+    // what a queued packet really holds: its payload plus a fixed overhead, so that empty messages count
+    long size = payloadSize + (long) EngineIoOptions.PACKET_OVERHEAD_BYTES;
     long after = buffered.addAndGet(size);
     if (after > options.maxBufferedBytes() && after != size) {
       buffered.addAndGet(-size);
@@ -336,7 +339,7 @@ public final class Session implements EngineIoSocket {
   }
 
   /** Queues a packet and schedules a flush at the end of the current lane task (lane). */
-  void sendPacket(Packet packet, int accountedSize) {
+  void sendPacket(Packet packet, long accountedSize) {
     if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
       buffered.addAndGet(-accountedSize);
       return;
@@ -348,6 +351,7 @@ public final class Session implements EngineIoSocket {
   }
 
   private long queuedBytes; // lane; the accounted sizes of the packets in writeBuffer
+  private boolean pongQueued; // lane; a v3 pong is in writeBuffer
   private final Runnable flushTask = this::flush;
 
   private void scheduleFlush() {
@@ -373,6 +377,7 @@ public final class Session implements EngineIoSocket {
     }
     long bytes = queuedBytes;
     queuedBytes = 0;
+    pongQueued = false;
     // before send: the send may finish the session, which then releases only what is still queued
     buffered.addAndGet(-bytes);
     emitEach(flushListeners, l -> l.accept(batch));
@@ -442,7 +447,14 @@ public final class Session implements EngineIoSocket {
       case PING -> {
         if (protocol == ProtocolVersion.V3) {
           armPingTimeout(v3Timeout());
-          sendPacket(Packet.PONG, 0);
+          // a pong costs its overhead like any packet; past the budget a ping is not answered again
+          // while a pong is still queued, so a client that pings without ever polling cannot grow the queue
+          long cost = EngineIoOptions.PACKET_OVERHEAD_BYTES;
+          if (!pongQueued || buffered.get() + cost <= options.maxBufferedBytes()) {
+            pongQueued = true;
+            buffered.addAndGet(cost);
+            sendPacket(Packet.PONG, cost);
+          }
           emitHeartbeat();
         } else {
           finish(DisconnectReason.TRANSPORT_ERROR, "invalid heartbeat direction");
@@ -601,6 +613,9 @@ public final class Session implements EngineIoSocket {
     upgradeTimer.cancel();
     noopTicker.cancel();
     ws.closeConnection();
+    if (transport instanceof PollingTransport p) {
+      p.upgradeAborted();
+    }
   }
 
   /** The WebSocket being probed went away (lane). */
@@ -614,6 +629,11 @@ public final class Session implements EngineIoSocket {
     return upgradeState != UpgradeState.NONE;
   }
 
+  /** True between the {@code 3probe} and the end of the upgrade (lane). */
+  boolean probeAnswered() {
+    return upgradeState == UpgradeState.PROBED;
+  }
+
   // ---------------------------------------------------------------- closing
 
   /** {@code close()} from the application (lane). */
@@ -622,12 +642,23 @@ public final class Session implements EngineIoSocket {
       return;
     }
     setState(ReadyState.CLOSING);
+    // A closing session sends no ping and awaits no pong: closeTimeout is its only deadline. (Before,
+    // the heartbeat kept running, and a ping that could no longer be queued still armed the timeout.)
+    stopHeartbeat();
     if (!writeBuffer.isEmpty()) {
-      closeAfterDrain = true; // wait for the next drain, then close (docs/protocol.md §8.6)
+      closeAfterDrain = true; // wait for the next drain, then close (docs/protocol.md §8)
+      armCloseTimeout();
       flush();
       return;
     }
     closeTransport();
+  }
+
+  private void stopHeartbeat() {
+    pingIntervalTimer.cancel();
+    pingTimeoutTimer.cancel();
+    awaitingPong = false;
+    pingHandedAt = -1;
   }
 
   private void closeTransport() {
@@ -639,11 +670,37 @@ public final class Session implements EngineIoSocket {
     t.closeGracefully();
   }
 
-  /** A polling close that waits for the next GET, with a fallback timer (lane). */
+  /**
+   * The deadline of a close that waits (lane): for the queue to drain, or for the next polling GET. When
+   * it fires the session ends with {@code FORCED_CLOSE}.
+   */
   void armCloseTimeout() {
     closeTimer.cancel();
     closeTimer =
         lane.schedule(options.closeTimeout().toMillis(), () -> finish(DisconnectReason.FORCED_CLOSE, null));
+  }
+
+  /**
+   * The lane task that opens this session threw (lane). The failure is logged once; the client is told
+   * without details (a handshake GET still held gets 500 with an empty body, a WebSocket is closed with
+   * 1011) and the session ends: nothing of it stays registered or scheduled.
+   */
+  void openFailed(Transport initial, RuntimeException cause) {
+    log.error("session {} failed to open", LogSafe.escape(id), cause);
+    if (state == ReadyState.CLOSED) {
+      return;
+    }
+    if (transport == null) {
+      transport = initial;
+    }
+    try {
+      initial.failOpen();
+      finish(DisconnectReason.FORCED_CLOSE, "failed to open");
+    } catch (RuntimeException again) {
+      // the same fault (e.g. a listener executor that refuses work) hit the close: the registry entry
+      // is removed before any listener runs, so only events are lost
+      engine.removed(this, DisconnectReason.FORCED_CLOSE, "failed to open");
+    }
   }
 
   /** Closes the session for good; the only way to CLOSED (lane). Idempotent. */
@@ -680,6 +737,7 @@ public final class Session implements EngineIoSocket {
     // session closed. Resetting to 0 here made bufferedAmount() negative in that case.
     long dropped = queuedBytes;
     queuedBytes = 0;
+    pongQueued = false;
     writeBuffer.clear();
     buffered.addAndGet(-dropped);
     Transport t = transport;
@@ -710,6 +768,10 @@ public final class Session implements EngineIoSocket {
 
   boolean isClosing() {
     return state == ReadyState.CLOSING;
+  }
+
+  boolean isClosed() {
+    return state == ReadyState.CLOSED;
   }
 
   Transport currentTransport() {

@@ -32,4 +32,10 @@ abstract class Transport {
 
   /** The session moved to another transport: let go of this one. */
   abstract void discard();
+
+  /**
+   * Opening the session failed on the server: tell the client without details (a handshake response
+   * not yet written becomes 500 with an empty body; a WebSocket is closed with 1011).
+   */
+  abstract void failOpen();
 }

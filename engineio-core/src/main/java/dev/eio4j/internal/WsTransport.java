@@ -128,6 +128,11 @@ final class WsTransport extends Transport implements WsHandler {
     closeConnection();
   }
 
+  @Override
+  void failOpen() {
+    closeConnection(Engine.WS_INTERNAL_ERROR, "internal error");
+  }
+
   // ------------------------------------------------ adapter callbacks (I/O thread)
 
   private void onLane(Runnable r) {

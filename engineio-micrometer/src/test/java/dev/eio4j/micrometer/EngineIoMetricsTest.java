@@ -3,6 +3,7 @@ package dev.eio4j.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eio4j.AllowRequest;
+import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoServer;
 import dev.eio4j.EngineIoSocket;
 import dev.eio4j.SendResult;
@@ -50,14 +51,14 @@ class EngineIoMetricsTest {
     assertThat(registry.find("engineio.packets").counters()).hasSize(4);
     assertThat(registry.find("engineio.bytes").counters()).hasSize(4);
     assertThat(registry.find("engineio.send.buffer").gauges()).hasSize(1);
-    assertThat(registry.find("engineio.limit.rejections").counters()).hasSize(6);
+    assertThat(registry.find("engineio.limit.rejections").counters()).hasSize(7);
     assertThat(registry.find("engineio.connection.errors").counters()).hasSize(6);
     assertThat(registry.find("engineio.session.duration").timers()).hasSize(1);
     assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getName()).startsWith("engineio."));
     // SimpleMeterRegistry adds one "<name>.histogram" gauge per bucket of the two timers with buckets
     assertThat(registry.getMeters())
         .filteredOn(meter -> !meter.getId().getName().endsWith(".histogram"))
-        .hasSize(4 + 4 + 12 + 10 + 2 + 2 + 4 + 4 + 1 + 6 + 6 + 1);
+        .hasSize(4 + 4 + 12 + 10 + 2 + 2 + 4 + 4 + 1 + 7 + 6 + 1);
     assertThat(registry.find("engineio.heartbeat.rtt.histogram").gauges())
         .hasSize(2 * EngineIoMetrics.RTT_BUCKETS.length);
   }
@@ -200,8 +201,9 @@ class EngineIoMetricsTest {
 
     EngineIoSocket socket = h.server().socket(c.sid()).orElseThrow();
     assertThat(socket.send("abc")).isEqualTo(SendResult.QUEUED);
-    assertThat(m.sendBuffer()).isEqualTo(3);
-    assertThat(metrics.bufferedBytes()).isEqualTo(3);
+    // the payload plus the fixed per-packet overhead
+    assertThat(m.sendBuffer()).isEqualTo(3 + EngineIoOptions.PACKET_OVERHEAD_BYTES);
+    assertThat(metrics.bufferedBytes()).isEqualTo(3 + EngineIoOptions.PACKET_OVERHEAD_BYTES);
     assertThat(socket.send("abc")).isEqualTo(SendResult.BUFFER_FULL);
     assertThat(m.limit("send buffer full")).isEqualTo(1);
     assertThat(c.get().bodyString()).isEqualTo("4abc");
@@ -289,6 +291,6 @@ class EngineIoMetricsTest {
     metrics.monitor(h.server());
     PollingClient c = h.openPolling("EIO=4");
     h.server().socket(c.sid()).orElseThrow().send("12345");
-    assertThat(m.sendBuffer()).isEqualTo(5);
+    assertThat(m.sendBuffer()).isEqualTo(5 + EngineIoOptions.PACKET_OVERHEAD_BYTES);
   }
 }

@@ -3,6 +3,7 @@ package dev.eio4j.statemachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eio4j.DisconnectReason;
+import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoSocket;
 import dev.eio4j.OverflowPolicy;
 import dev.eio4j.ReadyState;
@@ -33,6 +34,11 @@ class BackpressureTest {
     return "x".repeat(n);
   }
 
+  /** A message that costs 100 bytes of the budget: its payload plus the fixed per-packet overhead. */
+  private static String costing100() {
+    return chunk(100 - EngineIoOptions.PACKET_OVERHEAD_BYTES);
+  }
+
   @Test
   void rejectKeepsTheSocketAndSignalsWhenWritableAgain() {
     EngineHarness h = harness(OverflowPolicy.REJECT);
@@ -44,7 +50,7 @@ class BackpressureTest {
 
     List<SendResult> results = new ArrayList<>();
     for (int i = 0; i < 15; i++) {
-      results.add(s.send(chunk(100)));
+      results.add(s.send(costing100()));
       h.clock().runPending();
       assertThat(s.bufferedAmount()).isLessThanOrEqualTo(BUDGET);
     }
@@ -60,7 +66,7 @@ class BackpressureTest {
     assertThat(s.isWritable()).isTrue();
     assertThat(writable).hasValue(1);
     assertThat(c.conn().texts()).filteredOn(t -> t.startsWith("4x")).hasSize(10);
-    assertThat(s.send(chunk(100))).isEqualTo(SendResult.QUEUED);
+    assertThat(s.send(costing100())).isEqualTo(SendResult.QUEUED);
     h.clock().runPending();
     assertThat(writable).as("no new crossing of the low-water mark").hasValue(1);
     System.out.println("FIGURES: BackpressureTest.reject budget=" + BUDGET + " queued=10 rejected=5 writableSignals=1");
@@ -72,7 +78,7 @@ class BackpressureTest {
     WsClient c = h.openWebSocket("EIO=4");
     EngineIoSocket s = h.server().socket(c.sid()).orElseThrow();
     c.conn().setWritable(false);
-    assertThat(s.send(chunk(500))).isEqualTo(SendResult.QUEUED);
+    assertThat(s.send(chunk(500 - EngineIoOptions.PACKET_OVERHEAD_BYTES))).isEqualTo(SendResult.QUEUED);
     h.clock().runPending();
     assertThat(s.isWritable()).as("500 of 1000: at the low-water mark").isTrue();
     assertThat(s.send(chunk(1))).isEqualTo(SendResult.QUEUED);
@@ -99,9 +105,9 @@ class BackpressureTest {
     FakeWsConnection conn = c.conn();
     conn.setWritable(false);
     for (int i = 0; i < 10; i++) {
-      assertThat(s.send(chunk(100))).isEqualTo(SendResult.QUEUED);
+      assertThat(s.send(costing100())).isEqualTo(SendResult.QUEUED);
     }
-    assertThat(s.send(chunk(100))).isEqualTo(SendResult.BUFFER_FULL);
+    assertThat(s.send(costing100())).isEqualTo(SendResult.BUFFER_FULL);
     assertThat(s.send("after")).as("the socket is closing").isEqualTo(SendResult.CLOSED);
     h.clock().runPending();
 
@@ -123,7 +129,7 @@ class BackpressureTest {
     EngineIoSocket s = h.server().socket(c.sid()).orElseThrow();
     int queued = 0;
     SendResult r;
-    while ((r = s.send(chunk(100))) == SendResult.QUEUED) {
+    while ((r = s.send(costing100())) == SendResult.QUEUED) {
       queued++;
       h.clock().runPending();
     }
@@ -144,9 +150,9 @@ class BackpressureTest {
     PollingClient c = h.openPolling("EIO=4");
     EngineIoSocket s = h.server().socket(c.sid()).orElseThrow();
     for (int i = 0; i < 10; i++) {
-      assertThat(s.send(chunk(100))).isEqualTo(SendResult.QUEUED);
+      assertThat(s.send(costing100())).isEqualTo(SendResult.QUEUED);
     }
-    assertThat(s.send(chunk(100))).isEqualTo(SendResult.BUFFER_FULL);
+    assertThat(s.send(costing100())).isEqualTo(SendResult.BUFFER_FULL);
     h.clock().runPending();
     assertThat(s.isWritable()).isFalse();
     assertThat(c.get().bodyString()).startsWith("4xxx");

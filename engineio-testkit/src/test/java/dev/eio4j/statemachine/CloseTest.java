@@ -182,4 +182,64 @@ class CloseTest {
     assertThat(refused.status()).isEqualTo(400);
     assertThat(h.upgrade("EIO=4&transport=websocket").rejected()).isTrue();
   }
+
+  // ------------------------------------------------------------------ a close that waits for the drain
+
+  private static EngineHarness fastHeartbeat() {
+    return EngineHarness.create(
+        b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).closeTimeout(Duration.ofMillis(1_000)));
+  }
+
+  @Test
+  void aCloseWaitingForAWebSocketToDrainEndsAtCloseTimeoutWithForcedClose() {
+    EngineHarness x = fastHeartbeat();
+    WsClient c = x.openWebSocket("EIO=4");
+    FakeWsConnection ws = c.conn();
+    ws.takeFrames();
+    ws.setWritable(false); // the peer stops reading
+    EngineIoSocket s = x.server().socket(c.sid()).orElseThrow();
+    s.send("never-written");
+    s.close();
+    x.clock().runPending();
+    assertThat(s.readyState()).isEqualTo(ReadyState.CLOSING);
+    x.clock().advanceMillis(999); // past pingInterval + pingTimeout: no heartbeat while closing
+    assertThat(s.readyState()).isEqualTo(ReadyState.CLOSING);
+    assertThat(ws.unflushed()).isEmpty();
+    x.clock().advanceMillis(1);
+    x.events().socket(c.sid()).assertClosed(DisconnectReason.FORCED_CLOSE);
+    assertThat(ws.closed()).isTrue();
+    assertThat(ws.texts()).as("no ping was ever written").doesNotContain("2");
+    assertThat(x.clock().pendingTimers()).isZero();
+    assertThat(s.bufferedAmount()).isZero();
+  }
+
+  @Test
+  void aCloseWaitingForAPollingDrainEndsAtCloseTimeoutWithForcedClose() {
+    EngineHarness x = fastHeartbeat();
+    PollingClient c = x.openPolling("EIO=4");
+    EngineIoSocket s = x.server().socket(c.sid()).orElseThrow();
+    s.send("never-polled");
+    s.close();
+    x.clock().runPending();
+    x.clock().advanceMillis(999);
+    assertThat(s.readyState()).isEqualTo(ReadyState.CLOSING);
+    x.clock().advanceMillis(1);
+    c.events().assertClosed(DisconnectReason.FORCED_CLOSE);
+    assertThat(x.clock().pendingTimers()).isZero();
+    assertThat(c.get().status()).isEqualTo(400);
+  }
+
+  @Test
+  void aCloseThatDrainsInTimeStillEndsAsBefore() {
+    EngineHarness x = fastHeartbeat();
+    PollingClient c = x.openPolling("EIO=4");
+    EngineIoSocket s = x.server().socket(c.sid()).orElseThrow();
+    s.send("queued");
+    s.close();
+    x.clock().advanceMillis(400);
+    assertThat(c.get().bodyString()).isEqualTo("4queued"); // the drain; the close now waits for the next GET
+    assertThat(c.get().bodyString()).isEqualTo("6\u001e1");
+    c.events().assertClosed(DisconnectReason.FORCED_CLOSE);
+    assertThat(x.clock().pendingTimers()).isZero();
+  }
 }

@@ -247,14 +247,15 @@ class ErrorsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"PUT", "DELETE", "OPTIONS", "PATCH"})
-  void anyOtherMethodWithASidIs500AndKeepsTheSession(String method) {
+  void anyOtherMethodWithASidIsCode3AndKeepsTheSession(String method) {
+    // the reference answers 500 with an empty body; an unsupported method is the client's error
     PollingClient c = h.openPolling("EIO=4");
     FakeHttpExchange ex = h.request(method, c.pollingQuery());
-    assertThat(ex.status()).isEqualTo(500);
-    assertThat(ex.body()).isEmpty();
-    assertThat(ex.responseHeader("Content-Type")).isNull();
+    assertJsonError(ex, 400, 3, "Bad request");
+    assertThat(lastError().context()).containsEntry("name", "BAD_METHOD").containsEntry("method", method);
     c.events().assertOpen();
-    assertThat(h.connectionErrors()).isEmpty();
+    assertThat(c.post("4still-here").bodyString()).isEqualTo("ok");
+    assertThat(c.events().texts()).containsExactly("still-here");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.eio4j.statemachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eio4j.DisconnectReason;
+import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoSocket;
 import dev.eio4j.Message;
 import dev.eio4j.ReadyState;
@@ -205,11 +206,13 @@ class LifecycleTest {
 
   @Test
   void sendResults() {
-    EngineHarness x = EngineHarness.create(b -> b.maxBufferedBytes(10));
+    // every packet costs its payload plus the fixed overhead: a budget of 2 overheads + 10 bytes
+    int overhead = EngineIoOptions.PACKET_OVERHEAD_BYTES;
+    EngineHarness x = EngineHarness.create(b -> b.maxBufferedBytes(2 * overhead + 10));
     PollingClient c = x.openPolling("EIO=4");
     EngineIoSocket s = x.server().socket(c.sid()).orElseThrow();
     assertThat(s.send("12345678")).isEqualTo(SendResult.QUEUED);
-    assertThat(s.bufferedAmount()).isEqualTo(8);
+    assertThat(s.bufferedAmount()).isEqualTo(8 + overhead);
     assertThat(s.send("abc")).isEqualTo(SendResult.BUFFER_FULL);
     assertThat(s.send(new byte[] {1, 2})).isEqualTo(SendResult.QUEUED);
     assertThat(s.send(ByteBuffer.wrap(new byte[] {3}))).isEqualTo(SendResult.BUFFER_FULL);
@@ -217,10 +220,10 @@ class LifecycleTest {
     assertThat(c.get().bodyString()).isEqualTo("412345678\u001ebAQI=");
     assertThat(s.bufferedAmount()).isZero();
     // one message larger than the budget is accepted when nothing is queued
-    assertThat(s.send("x".repeat(50))).isEqualTo(SendResult.QUEUED);
+    assertThat(s.send("x".repeat(200))).isEqualTo(SendResult.QUEUED);
     assertThat(s.send(Message.text("y"))).isEqualTo(SendResult.BUFFER_FULL);
     x.clock().runPending();
-    assertThat(c.get().bodyString()).isEqualTo("4" + "x".repeat(50));
+    assertThat(c.get().bodyString()).isEqualTo("4" + "x".repeat(200));
     s.close();
     assertThat(s.send("z")).isEqualTo(SendResult.CLOSED);
     x.clock().runPending();
@@ -253,7 +256,7 @@ class LifecycleTest {
     s.send("b");
     h.clock().runPending();
     assertThat(ws.takeFrames()).isEmpty();
-    assertThat(s.bufferedAmount()).isEqualTo(2);
+    assertThat(s.bufferedAmount()).isEqualTo(2 + 2 * EngineIoOptions.PACKET_OVERHEAD_BYTES);
     ws.setWritable(true);
     assertThat(ws.takeFrameLog()).containsExactly("text:4a", "text:4b");
     assertThat(s.bufferedAmount()).isZero();
@@ -322,7 +325,7 @@ class LifecycleTest {
     FakeHttpExchange held2 = h.send(c.getBuilder().autoRun(false).build());
     held2.clientGone(); // the session's end is queued on the lane, not run yet
     assertThat(s.send("in-flight")).isEqualTo(SendResult.QUEUED); // still OPEN from this thread's view
-    assertThat(s.bufferedAmount()).isEqualTo(9);
+    assertThat(s.bufferedAmount()).isEqualTo(9 + EngineIoOptions.PACKET_OVERHEAD_BYTES);
     h.clock().runPending();
     c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
     assertThat(s.bufferedAmount()).isZero();
@@ -334,7 +337,7 @@ class LifecycleTest {
     EngineIoSocket s = h.server().socket(c.sid()).orElseThrow();
     s.send("never-read");
     h.clock().runPending();
-    assertThat(s.bufferedAmount()).isEqualTo(10);
+    assertThat(s.bufferedAmount()).isEqualTo(10 + EngineIoOptions.PACKET_OVERHEAD_BYTES);
     c.post("1"); // the client leaves with the packet unread
     assertThat(s.readyState()).isEqualTo(ReadyState.CLOSED);
     assertThat(s.bufferedAmount()).isZero();

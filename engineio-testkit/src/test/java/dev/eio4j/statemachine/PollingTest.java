@@ -354,4 +354,25 @@ class PollingTest {
     h.clock().runPending();
     assertThat(next.bodyString()).isEqualTo("4two");
   }
+
+  @ParameterizedTest
+  @CsvSource({"EIO=4, 4hello1, 4hello", "EIO=3, 6:4hello1:1, 6:4hello"})
+  void aPostOfAMessageThenCloseGivesTheHeldGetWhatWasQueuedBeforeTheClose(String eio, String post, String expected) {
+    EngineHarness echo = EngineHarness.create().echo();
+    PollingClient c = echo.openPolling(eio);
+    FakeHttpExchange held = c.get();
+    assertThat(c.post(post).bodyString()).isEqualTo("ok");
+    assertThat(held.bodyString()).as("the echo, not a noop").isEqualTo(expected);
+    c.events().assertClosed(DisconnectReason.TRANSPORT_CLOSE);
+    assertThat(echo.clock().pendingTimers()).isZero();
+  }
+
+  @Test
+  void aCloseWithNothingQueuedStillGivesTheHeldGetANoop() {
+    PollingClient c = h.openPolling("EIO=4");
+    FakeHttpExchange held = c.get();
+    c.post("4unanswered1");
+    assertThat(held.bodyString()).isEqualTo("6");
+    c.events().assertClosed(DisconnectReason.TRANSPORT_CLOSE);
+  }
 }

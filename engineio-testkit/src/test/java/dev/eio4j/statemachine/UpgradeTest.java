@@ -199,28 +199,167 @@ class UpgradeTest {
   }
 
   @Test
-  void aSecondWebSocketIsRefusedAndTheFirstKeepsWorking() {
+  void aSecondWebSocketAfterTheUpgradeIsAcceptedThenClosedAndTheFirstKeepsWorking() {
+    // as the reference: 101, then closed at once (1005), so that a client sees a close, not a failed handshake
     PollingClient c = h.openPolling("EIO=4");
     FakeWsConnection ws = c.upgrade().connection();
     ws.clientText("2probe");
     ws.clientText("5");
     FakeWsUpgrade second = c.upgrade();
-    assertThat(second.rejected()).isTrue();
-    assertThat(second.rejectStatus()).isEqualTo(400);
-    assertThat(second.rejectBody()).isEqualTo("Bad request");
+    assertThat(second.accepted()).isTrue();
+    assertThat(second.connection().closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly((Integer) null);
+    assertThat(second.connection().frames()).isEmpty();
+    second.connection().clientText("4ignored");
+    assertThat(h.connectionErrors()).singleElement().satisfies(e -> assertThat(e.context()).containsEntry("name", "TRANSPORT_MISMATCH"));
     ws.clientText("4still-ok");
     assertThat(ws.texts()).containsExactly("3probe", "4still-ok");
+    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "upgrade:websocket", "message:still-ok");
   }
 
   @Test
-  void aSecondWebSocketDuringTheProbeIsRefused() {
+  void aSecondWebSocketDuringTheProbeIsAcceptedThenClosed() {
     PollingClient c = h.openPolling("EIO=4");
     FakeWsConnection first = c.upgrade().connection();
     first.clientText("2probe");
     FakeWsUpgrade second = c.upgrade();
-    assertThat(second.rejected()).isTrue();
+    assertThat(second.accepted()).isTrue();
+    assertThat(second.connection().closed()).isTrue();
     first.clientText("5");
     assertThat(socket(c).transport()).isEqualTo(TransportType.WEBSOCKET);
+  }
+
+  @Test
+  void aWebSocketForADirectWebSocketSessionIsAcceptedThenClosed() {
+    EngineHarness.WsClient direct = h.openWebSocket("EIO=4");
+    FakeWsUpgrade second = h.upgrade("EIO=4&transport=websocket&sid=" + direct.sid());
+    assertThat(second.accepted()).isTrue();
+    assertThat(second.connection().closed()).isTrue();
+    assertThat(direct.conn().closed()).isFalse();
+    h.events().socket(direct.sid()).assertOpen();
+  }
+
+  @Test
+  void upgradeHandshakesThatCannotBeServedAreStillRefusedBeforeThe101() {
+    PollingClient c = h.openPolling("EIO=4");
+    FakeWsUpgrade unknown = h.upgrade("EIO=4&transport=websocket&sid=nope");
+    assertThat(unknown.rejected()).isTrue();
+    assertThat(unknown.rejectBody()).isEqualTo("Session ID unknown");
+    FakeWsUpgrade pollingTransport = h.upgrade("EIO=4&transport=polling&sid=" + c.sid());
+    assertThat(pollingTransport.rejected()).isTrue();
+    assertThat(pollingTransport.rejectStatus()).isEqualTo(400);
+    c.events().assertOpen();
+  }
+
+  // ------------------------------------------------------------------ a GET racing the upgrade
+
+  @ParameterizedTest
+  @CsvSource({"EIO=4", "EIO=3"})
+  void aGetThatArrivesAfterTheProbeWaitsForTheUpgradeAndGets400WhenItCommits(String eio) {
+    // the suite's "ignores HTTP requests with same sid after upgrade": the GET sent just after 5 may
+    // reach the session before the 5 (another connection); it must get the 400 all the same
+    PollingClient c = h.openPolling(eio);
+    FakeWsConnection ws = c.upgrade().connection();
+    ws.clientText("2probe");
+    FakeHttpExchange get = c.get();
+    assertThat(get.responded()).isFalse();
+    h.clock().advanceMillis(5);
+    ws.clientText("5");
+    assertThat(get.status()).isEqualTo(400);
+    assertThat(get.bodyString()).isEqualTo(BAD_REQUEST);
+    assertThat(h.connectionErrors()).singleElement().satisfies(e -> assertThat(e.context()).containsEntry("name", "TRANSPORT_MISMATCH"));
+    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "upgrade:websocket");
+    assertThat(h.clock().pendingTimers()).isEqualTo(1); // only the heartbeat
+  }
+
+  @Test
+  void aGetThatArrivesAfterTheProbeGetsItsNoopOneFullTickAfterItsArrival() {
+    // a real client whose first poll got the noop before it read 3probe polls again, and sends 5 only
+    // once that poll is answered: the noop must still come, one tick after the GET arrived
+    PollingClient c = h.openPolling("EIO=4");
+    FakeWsConnection ws = c.upgrade().connection();
+    ws.clientText("2probe"); // t=0: the shared tick is due at 100
+    h.clock().advanceMillis(60);
+    FakeHttpExchange get = c.get(); // t=60
+    h.clock().advanceMillis(40); // t=100
+    assertThat(get.responded()).as("not answered by the shared tick").isFalse();
+    h.clock().advanceMillis(59); // t=159
+    assertThat(get.responded()).isFalse();
+    h.clock().advanceMillis(1); // t=160
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(get.bodyString()).isEqualTo("6");
+    ws.clientText("5");
+    assertThat(socket(c).transport()).isEqualTo(TransportType.WEBSOCKET);
+    assertThat(h.clock().pendingTimers()).isEqualTo(1);
+  }
+
+  @Test
+  void aParkedGetTakesWhatIsQueuedWhenItsTickEnds() {
+    PollingClient c = h.openPolling("EIO=4");
+    FakeWsConnection ws = c.upgrade().connection();
+    ws.clientText("2probe");
+    FakeHttpExchange get = c.get();
+    socket(c).send("during-probe");
+    h.clock().runPending();
+    assertThat(get.responded()).isFalse();
+    h.clock().advanceMillis(100);
+    assertThat(get.bodyString()).isEqualTo("4during-probe");
+  }
+
+  @Test
+  void aParkedGetBecomesTheHeldGetWhenTheUpgradeFails() {
+    PollingClient c = h.openPolling("EIO=4");
+    FakeWsConnection ws = c.upgrade().connection();
+    ws.clientText("2probe");
+    FakeHttpExchange get = c.get();
+    ws.clientText("4not-an-upgrade-packet"); // aborts the upgrade
+    assertThat(ws.closed()).isTrue();
+    h.clock().advanceMillis(1_000);
+    assertThat(get.responded()).as("an ordinary long poll again").isFalse();
+    socket(c).send("after-abort");
+    h.clock().runPending();
+    assertThat(get.bodyString()).isEqualTo("4after-abort");
+    assertThat(h.clock().pendingTimers()).isEqualTo(1);
+  }
+
+  @Test
+  void aParkedGetGetsTheClosePacketWhenTheSessionEnds() {
+    PollingClient c = h.openPolling("EIO=4");
+    FakeWsConnection ws = c.upgrade().connection();
+    ws.clientText("2probe");
+    FakeHttpExchange get = c.get();
+    socket(c).close();
+    h.clock().runPending();
+    assertThat(get.bodyString()).isEqualTo("1");
+    c.events().assertClosed(DisconnectReason.FORCED_CLOSE);
+    assertThat(ws.closed()).isTrue();
+    assertThat(h.clock().pendingTimers()).isZero();
+  }
+
+  @Test
+  void aParkedGetWhoseClientGoesAwayEndsTheSession() {
+    PollingClient c = h.openPolling("EIO=4");
+    FakeWsConnection ws = c.upgrade().connection();
+    ws.clientText("2probe");
+    FakeHttpExchange get = c.get();
+    get.clientGone();
+    h.clock().runPending();
+    c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
+    assertThat(ws.closed()).isTrue();
+    assertThat(h.clock().pendingTimers()).isZero();
+  }
+
+  @Test
+  void aSecondGetWhileOneIsParkedIsAnOverlap() {
+    PollingClient c = h.openPolling("EIO=4");
+    FakeWsConnection ws = c.upgrade().connection();
+    ws.clientText("2probe");
+    FakeHttpExchange parked = c.get();
+    FakeHttpExchange second = c.get();
+    assertThat(second.status()).isEqualTo(400);
+    assertThat(second.body()).isEmpty();
+    assertThat(parked.bodyString()).isEqualTo("1");
+    c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
+    assertThat(h.clock().pendingTimers()).isZero();
   }
 
   @Test
