@@ -184,7 +184,7 @@ class ConcurrentSendStressTest {
         for (int k = 0; k < SOCKETS; k++) {
           clients.add(open(sids));
         }
-        List<EngineIoSocket> sockets = sids.stream().map(id -> (EngineIoSocket) server.socket(id).orElseThrow()).toList();
+        List<EngineIoSocket> sockets = sids.stream().map(id -> server.socket(id).orElseThrow()).toList();
         List<Future<long[]>> readers = new ArrayList<>();
         for (RawClient c : clients) {
           readers.add(pool.submit(reader(c, THREADS, PER_THREAD_MANY, 0)));

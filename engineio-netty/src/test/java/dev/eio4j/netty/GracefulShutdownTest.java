@@ -136,10 +136,16 @@ class GracefulShutdownTest {
     }
     // a new connection is refused while the close is still under way
     boolean refused;
-    try (RawClient late = RawClient.connect(port)) {
+    RawClient late = null;
+    try {
+      late = RawClient.connect(port);
       refused = false;
     } catch (IOException e) {
       refused = true;
+    } finally {
+      if (late != null) {
+        late.close();
+      }
     }
     assertThat(closing).as("still waiting for the stragglers").isNotDone();
     closing.get(10, TimeUnit.SECONDS);

@@ -48,25 +48,36 @@ public final class Main {
           socket.onClose((reason, description) -> log.info("close {}: {}{}", socket.id(), reason.wireName(), description == null ? "" : " (" + description + ")"));
         });
     HttpFallback pages = metrics != null ? metrics : new DemoPage(config.options());
-    EngineIoNettyServer running =
-        EngineIoNettyServer.builder(server)
-            .host(config.host())
-            .port(config.port())
-            .fallback(readiness(server, pages))
-            .start();
+    EngineIoNettyServer.Builder builder =
+        EngineIoNettyServer.builder(server).host(config.host()).port(config.port()).fallback(readiness(server, pages));
+    if (config.tls() != null) {
+      try {
+        config.tls().applyTo(builder);
+      } catch (IllegalArgumentException e) {
+        System.err.println("error: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
+    }
+    EngineIoNettyServer running = builder.start();
     long ms = (System.nanoTime() - t0) / 1_000_000;
+    String scheme = config.tls() == null ? "http" : "https";
     log.info(
-        "eio4j echo server listening on http://{}:{}{} ({}, started in {} ms)",
+        "eio4j echo server listening on {}://{}:{}{} ({}, started in {} ms)",
+        scheme,
         config.host(),
         running.port(),
         config.options().pathPrefix(),
         running.nativeTransport() ? "epoll" : "nio",
         ms);
     log.info("options: {}", config.options());
-    log.info("readiness: http://{}:{}{}", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), READY_PATH);
-    log.info("demo page: http://{}:{}/", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port());
+    if (config.tls() != null) {
+      log.info("tls: {}", config.tls());
+    }
+    log.info("readiness: {}://{}:{}{}", scheme, "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), READY_PATH);
+    log.info("demo page: {}://{}:{}/", scheme, "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port());
     if (metrics != null) {
-      log.info("metrics: http://{}:{}{}", "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), MetricsEndpoint.PATH);
+      log.info("metrics: {}://{}:{}{}", scheme, "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), MetricsEndpoint.PATH);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -149,6 +160,10 @@ public final class Main {
     row(out, "--overflow-policy P", "reject | close: a send beyond the outbound budget [reject]");
     row(out, "--drain-window MS", "on SIGTERM, drain first: close sessions spread over this window [0: no drain]");
     row(out, "--shutdown-timeout MS", "on SIGTERM, time allowed for the graceful close [5000]");
+    row(out, "--tls-cert FILE", "serve HTTPS/WSS: PEM certificate chain, leaf first; with --tls-key [plain HTTP]");
+    row(out, "--tls-key FILE", "the certificate's PEM private key (PKCS#8, unencrypted)");
+    row(out, "--tls-keystore FILE", "serve HTTPS/WSS from a PKCS#12 key store holding one key; with --tls-keystore-password");
+    row(out, "--tls-keystore-password PW", "opens the key store and its key");
     row(out, "--help", "print this help");
   }
 

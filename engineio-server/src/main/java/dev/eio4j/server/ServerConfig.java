@@ -11,15 +11,23 @@ import java.util.List;
 
 /**
  * The parsed command line ({@code metrics}: serve {@code /metrics} in Prometheus format; {@code
- * shutdownTimeout} and {@code drainWindow}: what SIGTERM does).
+ * shutdownTimeout} and {@code drainWindow}: what SIGTERM does; {@code tls}: null for plain HTTP).
  */
 record ServerConfig(
-    String host, int port, EngineIoOptions options, boolean help, boolean metrics, Duration shutdownTimeout, Duration drainWindow) {
+    String host,
+    int port,
+    EngineIoOptions options,
+    boolean help,
+    boolean metrics,
+    Duration shutdownTimeout,
+    Duration drainWindow,
+    TlsFlags tls) {
   private static final java.util.Set<String> VALUED =
       java.util.Set.of(
           "--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
           "--max-http-buffer-size", "--transports", "--cors-origin", "--initial-packet", "--max-sessions",
-          "--overflow-policy", "--shutdown-timeout", "--drain-window");
+          "--overflow-policy", "--shutdown-timeout", "--drain-window",
+          "--tls-cert", "--tls-key", "--tls-keystore", "--tls-keystore-password");
 
   /** Parses flags; {@code --flag value} and {@code --flag=value} both work. */
   static ServerConfig parse(String[] args) {
@@ -32,6 +40,10 @@ record ServerConfig(
     EngineIoOptions.OptionsBuilder b = EngineIoOptions.builder();
     List<String> origins = new ArrayList<>();
     boolean credentials = false;
+    String tlsCert = null;
+    String tlsKey = null;
+    String tlsKeyStore = null;
+    String tlsKeyStorePassword = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String inline = null;
@@ -82,6 +94,10 @@ record ServerConfig(
         case "--overflow-policy" -> b.overflowPolicy(overflowPolicy(v));
         case "--shutdown-timeout" -> shutdownTimeout = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
         case "--drain-window" -> drainWindow = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
+        case "--tls-cert" -> tlsCert = v;
+        case "--tls-key" -> tlsKey = v;
+        case "--tls-keystore" -> tlsKeyStore = v;
+        case "--tls-keystore-password" -> tlsKeyStorePassword = v;
         default -> throw new IllegalArgumentException("unknown flag: " + a);
       }
     }
@@ -107,8 +123,9 @@ record ServerConfig(
     } else if (credentials) {
       throw new IllegalArgumentException("--cors-credentials needs --cors-origin");
     }
+    TlsFlags tls = TlsFlags.of(tlsCert, tlsKey, tlsKeyStore, tlsKeyStorePassword);
     try {
-      return new ServerConfig(host, port, b.build(), help, metrics, shutdownTimeout, drainWindow);
+      return new ServerConfig(host, port, b.build(), help, metrics, shutdownTimeout, drainWindow, tls);
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -31,7 +31,7 @@ public final class OpenPackets {
     throw new IllegalArgumentException("no sid in " + body);
   }
 
-  /** The handshake JSON object (from the first {@code 0{} to its closing brace). */
+  /** The handshake JSON object (from the brace after the first <code>0</code> to its closing brace). */
   public static String json(String body) {
     Matcher m = OBJECT.matcher(body);
     if (!m.find()) {

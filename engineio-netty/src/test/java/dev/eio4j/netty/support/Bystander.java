@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * records the round trips. {@link #assertUntouched()} fails if anything went wrong or it stopped
  * progressing: the misbehaviour of others must not reach it.
  */
+@SuppressWarnings("try") // close() may throw InterruptedException: the test thread's interrupt must reach the test
 public final class Bystander implements AutoCloseable {
   private final int port;
   private final boolean websocket;

@@ -99,6 +99,8 @@ final class MessageAssembler {
 
   /** The message passed the limit. */
   static final class TooLarge extends Exception {
+    private static final long serialVersionUID = 1L;
+
     TooLarge() {
       super("Max payload size exceeded", null, false, false);
     }
