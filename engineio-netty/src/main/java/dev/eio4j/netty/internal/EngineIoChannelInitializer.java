@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.ssl.SslContext;
@@ -16,6 +17,11 @@ import io.netty.handler.ssl.SslContext;
  * handler, and the guard by the close-handshake timeout.
  */
 public final class EngineIoChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** The longest request line (method, target, version) read; a longer one is answered 414. */
+  static final int MAX_REQUEST_LINE = 4096;
+  /** The largest header block read; a larger one is answered 431. */
+  static final int MAX_HEADER_BLOCK = 16 * 1024;
+
   private final EngineIoServer server;
   private final HttpFallback fallback;
   private final SslContext ssl;
@@ -40,6 +46,20 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
     this.channels = channels;
   }
 
+  /** Request-line, header-block and chunk limits; a request with both Content-Length and chunked is refused. */
+  static HttpDecoderConfig decoderConfig() {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADER_BLOCK)
+        .setMaxChunkSize(64 * 1024)
+        .setUseRfc9112TransferEncoding(true);
+  }
+
+  /** The inflater's buffer cap for a message limit of {@code maxPayload} bytes. */
+  static int inflateLimit(long maxPayload) {
+    return (int) Math.min(Integer.MAX_VALUE - 8, maxPayload + 1);
+  }
+
   @Override
   protected void initChannel(SocketChannel ch) {
     if (channels != null) {
@@ -51,9 +71,10 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
     }
     ConnectionGuard guard = new ConnectionGuard(timeouts);
     p.addLast("eio-guard-bytes", guard.bytes());
-    p.addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
+    p.addLast("http", new HttpServerCodec(decoderConfig()));
     if (server.options().perMessageDeflate()) {
-      p.addLast("ws-deflate", new WebSocketServerCompressionHandler(0));
+      // the inflater stops one byte past the message limit: a small frame cannot make it allocate more
+      p.addLast("ws-deflate", new WebSocketServerCompressionHandler(inflateLimit(server.options().maxHttpBufferSize())));
     }
     p.addLast("eio-guard-http", guard.http());
     p.addLast("eio-http", new HttpHandler(server, fallback, ssl != null));

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -31,6 +32,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
   private WsHandler handler; // event loop
   private final ArrayDeque<Object> early = new ArrayDeque<>();
   private final AtomicBoolean ended = new AtomicBoolean();
+  /** The start of the message of Netty's inflater when its capped buffer is full. */
+  private static final String INFLATE_CAP_REACHED = "Decompression buffer has reached maximum size";
+  private boolean failed; // the connection failed: frames still in the pipeline are dropped
 
   WsFrameHandler(NettyWsConnection conn) {
     this.conn = conn;
@@ -53,7 +57,7 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof WebSocketFrame frame)) {
+    if (failed || !(msg instanceof WebSocketFrame frame)) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -148,15 +152,26 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException
-        || (cause instanceof CorruptedWebSocketFrameException c
-            && c.closeStatus() != null
-            && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
-      conn.close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Max payload size exceeded");
+    failed = true;
+    int code = WebSocketCloseStatus.PROTOCOL_ERROR.code();
+    if (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() != null) {
+      code = c.closeStatus().code();
+    } else if (cause instanceof TooLongFrameException) {
+      code = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    } else if (cause instanceof DecompressionException d) {
+      // the inflater's buffer is capped one byte past the limit: reaching the cap means too large;
+      // anything else is compressed data that does not inflate (RFC 7692 §8.2.3.1 leaves the code open)
+      code =
+          d.getMessage() != null && d.getMessage().startsWith(INFLATE_CAP_REACHED)
+              ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+              : WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code();
+    }
+    if (code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+      conn.close(code, "Max payload size exceeded");
       end("Max payload size exceeded", true);
       return;
     }
-    conn.close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "");
+    conn.close(code, "");
     end(cause.getClass().getSimpleName() + ": " + cause.getMessage());
   }
 }
