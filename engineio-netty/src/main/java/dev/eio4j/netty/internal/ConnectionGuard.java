@@ -385,8 +385,10 @@ public final class ConnectionGuard {
           }
           if (inFlight == 0) {
             idleSince = System.nanoTime();
-            // after this write is queued (so a held request's answer goes out behind it)
-            c.executor().execute(ConnectionGuard.this::resume);
+            if (!held.isEmpty() || !c.channel().config().isAutoRead()) {
+              // after this write is queued (so a held request's answer goes out behind it)
+              c.executor().execute(ConnectionGuard.this::resume);
+            }
           }
           arm();
         }

@@ -8,7 +8,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -55,11 +55,6 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
         .setUseRfc9112TransferEncoding(true);
   }
 
-  /** The inflater's buffer cap for a message limit of {@code maxPayload} bytes. */
-  static int inflateLimit(long maxPayload) {
-    return (int) Math.min(Integer.MAX_VALUE - 8, maxPayload + 1);
-  }
-
   @Override
   protected void initChannel(SocketChannel ch) {
     if (channels != null) {
@@ -73,8 +68,8 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
     p.addLast("eio-guard-bytes", guard.bytes());
     p.addLast("http", new HttpServerCodec(decoderConfig()));
     if (server.options().perMessageDeflate()) {
-      // the inflater stops one byte past the message limit: a small frame cannot make it allocate more
-      p.addLast("ws-deflate", new WebSocketServerCompressionHandler(inflateLimit(server.options().maxHttpBufferSize())));
+      // the inflater holds the message limit on the inflated data
+      p.addLast("ws-deflate", new WebSocketServerExtensionHandler(new BoundedDeflate(server.options().maxHttpBufferSize())));
     }
     p.addLast("eio-guard-http", guard.http());
     p.addLast("eio-http", new HttpHandler(server, fallback, ssl != null));

@@ -96,7 +96,9 @@ final class NettyWsUpgrade implements WsUpgrade {
           WebSocketDecoderConfig.newBuilder()
               .maxFramePayloadLength((int) maxPayload)
               .allowExtensions(allowExtensions)
-              .closeOnProtocolViolation(true)
+              // the frame handler closes with the status of the violation (the decoder would drop the
+              // connection without a close frame when the violation is in a close frame)
+              .closeOnProtocolViolation(false)
               .build();
       String scheme = request.secure() ? "wss://" : "ws://";
       String host = request.header("Host");

@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -27,13 +26,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WsFrameHandler extends ChannelInboundHandlerAdapter {
   private record TextParts(char first, String rest) {}
 
+  /** The peer broke the protocol in a way found here rather than in the decoder. */
+  private record Failure(String description) {}
+
   private static final int MAX_EARLY_FRAMES = 64;
   private final NettyWsConnection conn;
   private WsHandler handler; // event loop
   private final ArrayDeque<Object> early = new ArrayDeque<>();
   private final AtomicBoolean ended = new AtomicBoolean();
-  /** The start of the message of Netty's inflater when its capped buffer is full. */
-  private static final String INFLATE_CAP_REACHED = "Decompression buffer has reached maximum size";
   private boolean failed; // the connection failed: frames still in the pipeline are dropped
 
   WsFrameHandler(NettyWsConnection conn) {
@@ -85,7 +85,12 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
         ByteBuf c = b.content();
         event = ByteBufUtil.getBytes(c, c.readerIndex(), c.readableBytes(), false);
       } else if (frame instanceof CloseWebSocketFrame close) {
-        if (!conn.closeStarted()) {
+        int code = close.statusCode(); // -1: no status
+        if (code != -1 && !validCloseCode(code)) {
+          failed = true;
+          conn.close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "");
+          event = new Failure("invalid close code " + code);
+        } else if (!conn.closeStarted()) {
           // answer the peer's close with its own status, then close the TCP
           conn.close(close.statusCode() > 0 ? close.statusCode() : 1000, "");
         }
@@ -108,7 +113,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof TextParts t) {
+    if (event instanceof Failure f) {
+      end(f.description());
+    } else if (event instanceof TextParts t) {
       handler.onText(t.first(), t.rest());
     } else if (event instanceof String s) {
       handler.onText(s);
@@ -136,6 +143,14 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * A status a peer may send (RFC 6455 §7.4): 1000-1003, 1007-1014 (1012-1014 registered since), and
+   * the ranges for libraries and applications, 3000-4999. 1004-1006 and 1015 are never sent.
+   */
+  static boolean validCloseCode(int code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     end(null);
@@ -158,13 +173,6 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
       code = c.closeStatus().code();
     } else if (cause instanceof TooLongFrameException) {
       code = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-    } else if (cause instanceof DecompressionException d) {
-      // the inflater's buffer is capped one byte past the limit: reaching the cap means too large;
-      // anything else is compressed data that does not inflate (RFC 7692 §8.2.3.1 leaves the code open)
-      code =
-          d.getMessage() != null && d.getMessage().startsWith(INFLATE_CAP_REACHED)
-              ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
-              : WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code();
     }
     if (code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
       conn.close(code, "Max payload size exceeded");
