@@ -217,6 +217,14 @@ class HttpConformanceTest {
     }
   }
 
+  @Test
+  void bareLineFeedsAndCarriageReturnsAreRefused() throws Exception {
+    // RFC 9112 §2.2: a lone LF may be taken as a line end or refused; a lone CR must be refused or replaced.
+    // Both are refused: a line end that another parser on the path would read differently is a smuggling path
+    refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\nHost: x\n\n", 400);
+    refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400);
+  }
+
   // ------------------------------------------------------------------ limits and their statuses
 
   @Test

@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * writable (the peer does not read its responses) the guard stops reading requests, so a client that
  * pipelines requests without reading cannot make the server buffer without bound.
  *
+ * <p>Responses leave in request order (RFC 9112 §9.3.2): once a request has been read to its end and
+ * while its response is not written, the guard stops reading, and a further request that the same read
+ * had already brought in waits here (head and body parts, in order) until that response is written. The
+ * wait is the server's, not the client's, so no head or body deadline runs during it.
+ *
  * <p>Two handlers share the state: {@link #bytes()} sits before the HTTP codec and notices the first byte
  * of a request; {@link #http()} sits after it and follows heads, bodies and responses. Confined to the
  * channel's event loop. A timeout of 0 disables that deadline.

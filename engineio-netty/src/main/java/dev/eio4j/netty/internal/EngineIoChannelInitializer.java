@@ -12,9 +12,11 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensio
 import io.netty.handler.ssl.SslContext;
 
 /**
- * The pipeline: [TLS] → connection guard (bytes) → HTTP codec → connection guard (HTTP) → Engine.IO
- * HTTP handler. On a WebSocket handshake the HTTP handler is replaced by a frame aggregator and the frame
- * handler, and the guard by the close-handshake timeout.
+ * The pipeline: [TLS] → connection guard (bytes) → HTTP codec → [permessage-deflate negotiation] →
+ * connection guard (HTTP) → Engine.IO HTTP handler. On a WebSocket handshake the codec becomes the frame
+ * decoder and encoder, the negotiation leaves its bounded inflater and Netty's deflater, the guard leaves
+ * the close-handshake timeout, and the HTTP handler is replaced by: message checks (reserved bits, size
+ * after inflating) → UTF-8 validation → fragment aggregation → the frame handler.
  */
 public final class EngineIoChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** The longest request line (method, target, version) read; a longer one is answered 414. */
