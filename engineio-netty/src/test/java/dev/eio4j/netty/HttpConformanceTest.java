@@ -139,6 +139,17 @@ class HttpConformanceTest {
   }
 
   @Test
+  void brokenChunkFramingAfterAnAnswerClosesTheConnection() throws Exception {
+    // a request outside Engine.IO is answered from its head; its body is then found broken: no further
+    // request can be framed on this connection, so it is closed rather than left to idle
+    try (RawClient c = RawClient.connect(running.port())) {
+      c.write("POST /elsewhere HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n");
+      assertThat(c.readResponse().status()).isEqualTo(404);
+      assertThat(c.awaitEof(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
   void wellFramedChunksAreDelivered() throws Exception {
     try (RawClient c = RawClient.connect(running.port())) {
       String sid = handshake(c);
@@ -170,8 +181,11 @@ class HttpConformanceTest {
         "Transfer-Encoding: gzip|400",
         // a transfer coding we do not decode (RFC 9112 §6.1)
         "Transfer-Encoding: gzip, chunked|501",
-        // whitespace between a field name and its colon (RFC 9112 §5.1)
+        // whitespace between a field name and its colon (RFC 9112 §5.1), or inside a name (RFC 9110 §5.1)
         "Content-Length : 5|400",
+        "X Bad: y\\r\\nContent-Length: 5|400",
+        // a field line without a colon (RFC 9112 §5)
+        "NoColonHere\\r\\nContent-Length: 5|400",
         // an expectation other than 100-continue (RFC 9110 §10.1.1)
         "Expect: something-else\\r\\nContent-Length: 5|417",
       })

@@ -151,6 +151,7 @@ final class BoundedDeflate implements WebSocketServerExtensionHandshaker {
             data.ensureWritable((int) Math.min(Math.max(data.capacity(), STEP), room));
           }
           int want = (int) Math.min(data.writableBytes(), room);
+          int before = inflater.getRemaining();
           int n = inflater.inflate(data.array(), data.arrayOffset() + data.writerIndex(), want);
           data.writerIndex(data.writerIndex() + n);
           produced += n;
@@ -163,6 +164,10 @@ final class BoundedDeflate implements WebSocketServerExtensionHandshaker {
             }
             if (inflater.needsDictionary()) {
               throw fail(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data needs a preset dictionary");
+            }
+            if (!inflater.finished() && inflater.getRemaining() == before) {
+              // room to write, input left, and nothing happened: the data cannot be inflated
+              throw fail(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data does not inflate");
             }
           }
         }

@@ -6,6 +6,7 @@ import dev.eio4j.netty.HttpFallback;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,6 +37,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private NettyHttpExchange exchange; // the request whose body is streaming
   private boolean discardBody;
   private boolean upgrading;
+  private ChannelFuture lastWrite; // of the last response this handler wrote itself
 
   HttpHandler(EngineIoServer server, HttpFallback fallback, boolean secure) {
     this.server = server;
@@ -122,7 +124,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
    * Checks what must hold of every request before it is routed (RFC 9112, RFC 9110); answers and closes
    * when it does not. Returns whether the request may go on.
    */
-  private static boolean acceptable(ChannelHandlerContext ctx, HttpRequest req) {
+  private boolean acceptable(ChannelHandlerContext ctx, HttpRequest req) {
     HttpResponseStatus refusal = HttpRequestCheck.refusal(req);
     if (refusal == null) {
       return true;
@@ -153,7 +155,14 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
-    if (upgrading || discardBody) {
+    if (upgrading) {
+      return;
+    }
+    if (discardBody) {
+      if (content.decoderResult().isFailure()) {
+        // answered already (or being refused); the decoder reads nothing more on this connection
+        closeAfterLastWrite(ctx);
+      }
       return;
     }
     NettyHttpExchange ex = exchange;
@@ -188,7 +197,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 
-  private static void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean keepAlive) {
+  private void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean keepAlive) {
     send(ctx, plainResponse(status, body), keepAlive);
   }
 
@@ -200,10 +209,21 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     return res;
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+  private void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
     HttpUtil.setKeepAlive(res, keepAlive);
-    var f = ctx.writeAndFlush(res);
+    ChannelFuture f = ctx.writeAndFlush(res);
+    lastWrite = f;
     if (!keepAlive) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Closes the connection once the last response this handler wrote has gone out. */
+  private void closeAfterLastWrite(ChannelHandlerContext ctx) {
+    ChannelFuture f = lastWrite;
+    if (f == null || f.isDone()) {
+      ctx.close();
+    } else {
       f.addListener(ChannelFutureListener.CLOSE);
     }
   }
