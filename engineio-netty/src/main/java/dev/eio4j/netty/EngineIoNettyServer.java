@@ -57,6 +57,14 @@ import org.slf4j.LoggerFactory;
  * covers them); a WebSocket whose peer does not read its close frame is closed {@code
  * webSocketCloseTimeout} (10 s) after it. Each close is logged at DEBUG with its reason.
  *
+ * <p><b>HTTP and WebSocket rules</b>: malformed requests are refused and their connection closed (400,
+ * or 414 for a request line over 4096 bytes, 431 for a header block over 16 KiB, 505 for a major version
+ * other than 1, 501 for a transfer coding other than chunked, 417 for an unknown expectation);
+ * {@code Expect: 100-continue} is answered; responses on one connection leave in request order. On a
+ * WebSocket, every message (compressed or not, whole or fragmented) is limited to {@code
+ * maxHttpBufferSize} bytes of data (close 1009), text must be UTF-8 (close 1007), and protocol
+ * violations close with 1002. The full list is in {@code docs/http-conformance.md}.
+ *
  * <p><b>TLS</b>: {@link Builder#tls(Path, Path)} (PEM) or {@link Builder#tls(Path, char[])} (a PKCS#12 or
  * JKS key store).
  */

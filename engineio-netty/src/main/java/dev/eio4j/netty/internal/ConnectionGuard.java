@@ -2,6 +2,7 @@ package dev.eio4j.netty.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -19,7 +20,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * writable (the peer does not read its responses) the guard stops reading requests, so a client that
  * pipelines requests without reading cannot make the server buffer without bound.
  *
+ * <p>Responses leave in request order (RFC 9112 §9.3.2): once a request has been read to its end and
+ * while its response is not written, the guard stops reading, and a further request that the same read
+ * had already brought in waits here (head and body parts, in order) until that response is written. The
+ * wait is the server's, not the client's, so no head or body deadline runs during it.
+ *
  * <p>Two handlers share the state: {@link #bytes()} sits before the HTTP codec and notices the first byte
  * of a request; {@link #http()} sits after it and follows heads, bodies and responses. Confined to the
  * channel's event loop. A timeout of 0 disables that deadline.
@@ -58,6 +66,8 @@ public final class ConnectionGuard {
    * is still decoded.
    */
   static final int MAX_REQUESTS_PER_READ = 32;
+  /** Decoded request parts held for in-order answering beyond which the connection is closed. */
+  static final int MAX_HELD = 256;
 
   /** The deadlines, in milliseconds (0: off). */
   public record Timeouts(long headersMillis, long bodyMillis, long idleMillis, long wsCloseMillis) {}
@@ -82,6 +92,13 @@ public final class ConnectionGuard {
   private boolean done; // upgraded to a WebSocket, or closed
   private int burst; // requests decoded since the last channelReadComplete
   private boolean paused; // reading paused for fairness
+  private boolean bodyDone = true; // the last request passed on has been read to its end
+  /**
+   * Requests (heads and bodies) decoded while an earlier response is outstanding, passed on in order once
+   * it is written. Reading stops as soon as a request is complete and its response pending, so this holds
+   * at most what one read had already brought in.
+   */
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
 
   /** A guard with these deadlines. */
   public ConnectionGuard(Timeouts timeouts) {
@@ -100,7 +117,15 @@ public final class ConnectionGuard {
 
   // ------------------------------------------------------------------ state
 
+  /** A request has been read to its end and its response is not written yet: nothing more is read. */
+  private boolean awaitingResponse() {
+    return inFlight > 0 && bodyDone;
+  }
+
   private long deadline() {
+    if (awaitingResponse() || !held.isEmpty()) {
+      return NONE; // the client waits for us, not we for it
+    }
     switch (reading) {
       case HEAD:
         return after(readingSince, timeouts.headersMillis());
@@ -210,10 +235,69 @@ public final class ConnectionGuard {
 
   private void stop() {
     done = true;
+    releaseHeld();
     ScheduledFuture<?> t = timer;
     timer = null;
     if (t != null) {
       t.cancel(false);
+    }
+  }
+
+  private void releaseHeld() {
+    Object m;
+    while ((m = held.poll()) != null) {
+      ReferenceCountUtil.release(m);
+    }
+  }
+
+  /**
+   * Reads while the peer reads our responses, the event loop is not being hogged, and no complete request
+   * awaits its response (responses leave in request order, RFC 9112 §9.3.2).
+   */
+  private void updateAutoRead(Channel ch) {
+    if (!done) {
+      ch.config().setAutoRead(ch.isWritable() && !paused && held.isEmpty() && !awaitingResponse());
+    }
+  }
+
+  /** The outstanding response went out: pass on the requests held behind it, then read again. */
+  private void resume() {
+    if (done || ctx == null || !ctx.channel().isActive() || awaitingResponse()) {
+      return;
+    }
+    if (reading != Reading.NOTHING) {
+      readingSince = System.nanoTime(); // the client was waiting for us until now
+    }
+    while (!held.isEmpty() && !done) {
+      if (held.peek() instanceof HttpRequest && inFlight > 0) {
+        break;
+      }
+      pass(ctx, held.poll());
+    }
+    updateAutoRead(ctx.channel());
+    arm();
+  }
+
+  /** Follows one decoded request part and passes it on. */
+  private void pass(ChannelHandlerContext c, Object msg) {
+    if (msg instanceof HttpRequest) {
+      reading = Reading.BODY;
+      readingSince = System.nanoTime();
+      headStarted = false;
+      inFlight++;
+      bodyDone = false;
+      if (++burst > MAX_REQUESTS_PER_READ && !paused) {
+        paused = true; // the read loop stops after this buffer
+      }
+    }
+    if (msg instanceof LastHttpContent) {
+      reading = Reading.NOTHING;
+      bodyDone = true;
+    }
+    c.fireChannelRead(msg);
+    if (!done) {
+      updateAutoRead(c.channel());
+      arm();
     }
   }
 
@@ -269,37 +353,47 @@ public final class ConnectionGuard {
 
     @Override
     public void channelRead(ChannelHandlerContext c, Object msg) {
-      if (!done) {
-        if (msg instanceof HttpRequest) {
-          reading = Reading.BODY;
-          readingSince = System.nanoTime();
-          headStarted = false;
-          inFlight++;
-          if (++burst > MAX_REQUESTS_PER_READ && !paused) {
-            paused = true;
-            c.channel().config().setAutoRead(false); // the read loop stops after this buffer
-          }
-        }
-        if (msg instanceof LastHttpContent) {
-          reading = Reading.NOTHING;
-        }
-        arm();
+      if (done) {
+        c.fireChannelRead(msg);
+        return;
       }
-      c.fireChannelRead(msg);
+      if (!held.isEmpty() || (msg instanceof HttpRequest && inFlight > 0)) {
+        // an earlier request is unanswered: this one waits, so its response cannot overtake
+        held.add(msg);
+        if (held.size() > MAX_HELD) {
+          if (log.isDebugEnabled()) {
+            log.debug("closing connection from {}: more than {} pipelined request parts", peer(c), MAX_HELD);
+          }
+          stop();
+          c.close();
+          return;
+        }
+        updateAutoRead(c.channel());
+        return;
+      }
+      pass(c, msg);
     }
 
     @Override
     public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
       boolean upgrade = false;
+      boolean interim = false;
       if (!done) {
-        if (msg instanceof HttpResponse res && res.status().code() == 101) {
-          upgrade = true;
-        } else if (msg instanceof LastHttpContent) {
+        if (msg instanceof HttpResponse res) {
+          int code = res.status().code();
+          upgrade = code == 101;
+          interim = code >= 100 && code < 200; // 100 Continue: the final response is still to come
+        }
+        if (!interim && msg instanceof LastHttpContent) {
           if (inFlight > 0) {
             inFlight--;
           }
           if (inFlight == 0) {
             idleSince = System.nanoTime();
+            if (!held.isEmpty() || !c.channel().config().isAutoRead()) {
+              // after this write is queued (so a held request's answer goes out behind it)
+              c.executor().execute(ConnectionGuard.this::resume);
+            }
           }
           arm();
         }
@@ -317,9 +411,7 @@ public final class ConnectionGuard {
         // resume once the event loop has run the I/O of its other connections
         c.executor().execute(() -> {
           paused = false;
-          if (!done && c.channel().isWritable()) {
-            c.channel().config().setAutoRead(true);
-          }
+          updateAutoRead(c.channel());
         });
       }
       c.fireChannelReadComplete();
@@ -327,10 +419,8 @@ public final class ConnectionGuard {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext c) {
-      if (!done) {
-        // backpressure for HTTP: stop reading requests while the peer is not reading our responses
-        c.channel().config().setAutoRead(c.channel().isWritable() && !paused);
-      }
+      // backpressure for HTTP: stop reading requests while the peer is not reading our responses
+      updateAutoRead(c.channel());
       c.fireChannelWritabilityChanged();
     }
 

@@ -6,16 +6,24 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * The pipeline: [TLS] → connection guard (bytes) → HTTP codec → connection guard (HTTP) → Engine.IO
- * HTTP handler. On a WebSocket handshake the HTTP handler is replaced by a frame aggregator and the frame
- * handler, and the guard by the close-handshake timeout.
+ * The pipeline: [TLS] → connection guard (bytes) → HTTP codec → [permessage-deflate negotiation] →
+ * connection guard (HTTP) → Engine.IO HTTP handler. On a WebSocket handshake the codec becomes the frame
+ * decoder and encoder, the negotiation leaves its bounded inflater and Netty's deflater, the guard leaves
+ * the close-handshake timeout, and the HTTP handler is replaced by: message checks (reserved bits, size
+ * after inflating) → UTF-8 validation → fragment aggregation → the frame handler.
  */
 public final class EngineIoChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** The longest request line (method, target, version) read; a longer one is answered 414. */
+  static final int MAX_REQUEST_LINE = 4096;
+  /** The largest header block read; a larger one is answered 431. */
+  static final int MAX_HEADER_BLOCK = 16 * 1024;
+
   private final EngineIoServer server;
   private final HttpFallback fallback;
   private final SslContext ssl;
@@ -40,6 +48,15 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
     this.channels = channels;
   }
 
+  /** Request-line, header-block and chunk limits; a request with both Content-Length and chunked is refused. */
+  static HttpDecoderConfig decoderConfig() {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADER_BLOCK)
+        .setMaxChunkSize(64 * 1024)
+        .setUseRfc9112TransferEncoding(true);
+  }
+
   @Override
   protected void initChannel(SocketChannel ch) {
     if (channels != null) {
@@ -51,9 +68,10 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
     }
     ConnectionGuard guard = new ConnectionGuard(timeouts);
     p.addLast("eio-guard-bytes", guard.bytes());
-    p.addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
+    p.addLast("http", new HttpServerCodec(decoderConfig()));
     if (server.options().perMessageDeflate()) {
-      p.addLast("ws-deflate", new WebSocketServerCompressionHandler(0));
+      // the inflater holds the message limit on the inflated data
+      p.addLast("ws-deflate", new WebSocketServerExtensionHandler(new BoundedDeflate(server.options().maxHttpBufferSize())));
     }
     p.addLast("eio-guard-http", guard.http());
     p.addLast("eio-http", new HttpHandler(server, fallback, ssl != null));

@@ -40,6 +40,8 @@ final class NettyHttpExchange implements HttpExchange {
   private boolean complete;
   private boolean tooLarge;
   private boolean channelClosed;
+  private boolean malformed;
+  private boolean written; // a response went to the channel
   private long limit;
   private BodyHandler handler;
   private FullHttpResponse deferred;
@@ -107,6 +109,31 @@ final class NettyHttpExchange implements HttpExchange {
     }
   }
 
+  /**
+   * The body's framing broke (event loop): {@code refusal} is written instead of whatever the core
+   * answers, the connection is closed after it, and the core's body handler gets an error, never a body.
+   */
+  void onMalformedBody(FullHttpResponse refusal) {
+    malformed = true;
+    body = null;
+    responded.set(true); // an answer of the core still to come is dropped by write()
+    if (deferred != null) {
+      deferred.release();
+      deferred = null;
+    }
+    report();
+    if (written || !ctx.channel().isActive()) {
+      // an answer went out already: nothing more can be said on this connection
+      refusal.release();
+      ctx.close();
+      return;
+    }
+    written = true;
+    HttpUtil.setKeepAlive(refusal, false);
+    refusal.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+  }
+
   /** The channel closed (event loop). */
   void onChannelClosed() {
     channelClosed = true;
@@ -149,7 +176,10 @@ final class NettyHttpExchange implements HttpExchange {
     if (h == null) {
       return;
     }
-    if (tooLarge) {
+    if (malformed) {
+      handler = null;
+      h.onError(new IOException("malformed request body"));
+    } else if (tooLarge) {
       handler = null;
       h.onTooLarge();
     } else if (complete) {
@@ -183,6 +213,10 @@ final class NettyHttpExchange implements HttpExchange {
   }
 
   private void write(FullHttpResponse res) {
+    if (malformed) {
+      res.release();
+      return;
+    }
     if (!complete && !tooLarge && !channelClosed) {
       deferred = res; // answer once the request has been read to its end, to keep the connection
       return;
@@ -197,6 +231,7 @@ final class NettyHttpExchange implements HttpExchange {
       res.release();
       return;
     }
+    written = true;
     var f = ctx.writeAndFlush(res);
     if (!keep) {
       f.addListener(ChannelFutureListener.CLOSE);

@@ -6,7 +6,9 @@ import dev.eio4j.spi.Lane;
 import dev.eio4j.spi.WsConnection;
 import dev.eio4j.spi.WsHandler;
 import dev.eio4j.spi.WsUpgrade;
+import dev.eio4j.internal.LogSafe;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -24,9 +27,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A WebSocket handshake held until the core accepts or rejects it. */
 final class NettyWsUpgrade implements WsUpgrade {
+  private static final Logger log = LoggerFactory.getLogger(NettyWsUpgrade.class);
   private final ChannelHandlerContext ctx;
   private final FullHttpRequest nettyRequest;
   private final EngineRequest request;
@@ -90,7 +96,9 @@ final class NettyWsUpgrade implements WsUpgrade {
           WebSocketDecoderConfig.newBuilder()
               .maxFramePayloadLength((int) maxPayload)
               .allowExtensions(allowExtensions)
-              .closeOnProtocolViolation(true)
+              // the frame handler closes with the status of the violation (the decoder would drop the
+              // connection without a close frame when the violation is in a close frame)
+              .closeOnProtocolViolation(false)
               .build();
       String scheme = request.secure() ? "wss://" : "ws://";
       String host = request.header("Host");
@@ -98,19 +106,37 @@ final class NettyWsUpgrade implements WsUpgrade {
           new WebSocketServerHandshakerFactory(scheme + (host == null ? "localhost" : host) + request.path(), null, config);
       WebSocketServerHandshaker handshaker = factory.newHandshaker(nettyRequest);
       if (handshaker == null) {
-        WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+        // the HTTP handler let through only version 13, which the factory always serves
+        WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(ChannelFutureListener.CLOSE);
         nettyRequest.release();
         return;
       }
       NettyWsConnection conn = new NettyWsConnection(ctx.channel());
       WsFrameHandler frames = new WsFrameHandler(conn);
       ChannelPipeline p = ctx.pipeline();
+      // in frame order: [inflater] → checks on the inflated frames → UTF-8 → fragments joined → core
       p.addAfter(ctx.name(), "eio-ws-frames", frames);
       p.addAfter(ctx.name(), "eio-ws-aggregator", new WebSocketFrameAggregator((int) maxPayload));
+      p.addAfter(ctx.name(), "eio-ws-utf8", new Utf8FrameValidator(false));
+      p.addAfter(ctx.name(), "eio-ws-check", new WsMessageCheck(maxPayload));
       HttpHeaders responseHeaders = new DefaultHttpHeaders();
       NettyHeaders.copyTo(extraHeaders, responseHeaders);
-      handshaker
-          .handshake(ctx.channel(), nettyRequest, responseHeaders, ctx.channel().newPromise())
+      ChannelFuture handshake;
+      try {
+        handshake = handshaker.handshake(ctx.channel(), nettyRequest, responseHeaders, ctx.channel().newPromise());
+      } catch (RuntimeException e) {
+        // the HTTP handler checked the handshake already; whatever is left is the client's fault too
+        nettyRequest.release();
+        for (String name : new String[] {"eio-ws-check", "eio-ws-utf8", "eio-ws-aggregator", "eio-ws-frames"}) {
+          p.remove(name);
+        }
+        if (log.isDebugEnabled()) {
+          log.debug("refusing a WebSocket handshake from {}: {}", ConnectionGuard.peer(ctx), LogSafe.escape(e.getMessage()));
+        }
+        ctx.writeAndFlush(HttpHandler.plainResponse(HttpResponseStatus.BAD_REQUEST, "Bad Request")).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      handshake
           .addListener(
               f -> {
                 nettyRequest.release();

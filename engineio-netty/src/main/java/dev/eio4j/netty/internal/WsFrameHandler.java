@@ -26,11 +26,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WsFrameHandler extends ChannelInboundHandlerAdapter {
   private record TextParts(char first, String rest) {}
 
+  /** The peer broke the protocol in a way found here rather than in the decoder. */
+  private record Failure(String description) {}
+
   private static final int MAX_EARLY_FRAMES = 64;
   private final NettyWsConnection conn;
   private WsHandler handler; // event loop
   private final ArrayDeque<Object> early = new ArrayDeque<>();
   private final AtomicBoolean ended = new AtomicBoolean();
+  private boolean failed; // the connection failed: frames still in the pipeline are dropped
 
   WsFrameHandler(NettyWsConnection conn) {
     this.conn = conn;
@@ -53,7 +57,7 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof WebSocketFrame frame)) {
+    if (failed || !(msg instanceof WebSocketFrame frame)) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -81,7 +85,12 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
         ByteBuf c = b.content();
         event = ByteBufUtil.getBytes(c, c.readerIndex(), c.readableBytes(), false);
       } else if (frame instanceof CloseWebSocketFrame close) {
-        if (!conn.closeStarted()) {
+        int code = close.statusCode(); // -1: no status
+        if (code != -1 && !validCloseCode(code)) {
+          failed = true;
+          conn.close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "");
+          event = new Failure("invalid close code " + code);
+        } else if (!conn.closeStarted()) {
           // answer the peer's close with its own status, then close the TCP
           conn.close(close.statusCode() > 0 ? close.statusCode() : 1000, "");
         }
@@ -104,7 +113,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof TextParts t) {
+    if (event instanceof Failure f) {
+      end(f.description());
+    } else if (event instanceof TextParts t) {
       handler.onText(t.first(), t.rest());
     } else if (event instanceof String s) {
       handler.onText(s);
@@ -132,6 +143,14 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * A status a peer may send (RFC 6455 §7.4): 1000-1003, 1007-1014 (1012-1014 registered since), and
+   * the ranges for libraries and applications, 3000-4999. 1004-1006 and 1015 are never sent.
+   */
+  static boolean validCloseCode(int code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     end(null);
@@ -148,15 +167,19 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException
-        || (cause instanceof CorruptedWebSocketFrameException c
-            && c.closeStatus() != null
-            && c.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code())) {
-      conn.close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "Max payload size exceeded");
+    failed = true;
+    int code = WebSocketCloseStatus.PROTOCOL_ERROR.code();
+    if (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() != null) {
+      code = c.closeStatus().code();
+    } else if (cause instanceof TooLongFrameException) {
+      code = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    }
+    if (code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+      conn.close(code, "Max payload size exceeded");
       end("Max payload size exceeded", true);
       return;
     }
-    conn.close(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "");
+    conn.close(code, "");
     end(cause.getClass().getSimpleName() + ": " + cause.getMessage());
   }
 }
