@@ -30,7 +30,7 @@ import java.util.zip.Inflater;
 final class BoundedDeflate implements WebSocketServerExtensionHandshaker {
   private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
   private static final int STEP = 8192;
-  private final PerMessageDeflateServerExtensionHandshaker negotiation = new PerMessageDeflateServerExtensionHandshaker();
+  private final PerMessageDeflateServerExtensionHandshaker negotiation = new PerMessageDeflateServerExtensionHandshaker(0); // 0: Netty sets no allocation cap of its own; inflating is ours
   private final long maxPayload;
 
   BoundedDeflate(long maxPayload) {
