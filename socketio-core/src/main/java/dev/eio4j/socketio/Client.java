@@ -17,11 +17,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -47,7 +46,8 @@ final class Client {
   private final SerialQueue queue;
   private final SioDecoder decoder;
   private final Map<String, SocketIoSocket> sockets = new LinkedHashMap<>();
-  private final Set<String> connecting = new HashSet<>();
+  /** Sockets whose middlewares are running, by namespace; each holds one namespace membership. */
+  private final Map<String, SocketIoSocket> connecting = new HashMap<>();
   /** Held while one packet's frames are queued, so that concurrent senders cannot interleave them. */
   private final Object sendLock = new Object();
   private Cancellable connectTimer = Cancellable.NONE;
@@ -165,7 +165,7 @@ final class Client {
   }
 
   private void connect(String name, ObjectNode auth) {
-    if (sockets.containsKey(name) || connecting.contains(name)) {
+    if (sockets.containsKey(name) || connecting.containsKey(name)) {
       log.debug("{}: second CONNECT to {} ignored", conn.id(), LogText.of(name));
       return;
     }
@@ -174,17 +174,18 @@ final class Client {
       sendConnectError(name, "Invalid namespace", null, true);
       return;
     }
-    connecting.add(name);
     String id = v4 ? (name.equals("/") ? conn.id() : name + "#" + conn.id()) : randomId();
     SocketIoSocket socket = new SocketIoSocket(this, nsp, id, new Handshake(auth, conn.request(), Instant.now()));
+    connecting.put(name, socket);
     runMiddlewares(socket, nsp.middlewareChain(), 0);
   }
 
   private void runMiddlewares(SocketIoSocket socket, List<Namespace.Middleware> chain, int i) {
+    if (connecting.get(socket.namespace().name()) != socket) {
+      return; // abandoned: the connection closed and released it
+    }
     if (closed) {
-      connecting.remove(socket.namespace().name());
-      server.release(socket.namespace());
-      return;
+      return; // closing: released with the rest when the engine reports the close
     }
     if (i == chain.size()) {
       connected(socket);
@@ -217,7 +218,9 @@ final class Client {
 
   private void refused(SocketIoSocket socket, Throwable err) {
     String name = socket.namespace().name();
-    connecting.remove(name);
+    if (!connecting.remove(name, socket)) {
+      return; // abandoned: the connection closed and released it
+    }
     server.release(socket.namespace());
     if (closed) {
       return;
@@ -295,6 +298,10 @@ final class Client {
       s.onClose(r);
     }
     sockets.clear();
+    for (SocketIoSocket s : connecting.values()) {
+      server.release(s.namespace()); // a middleware still running: its completion will find nothing
+    }
+    connecting.clear();
     server.removed(this);
   }
 

@@ -208,7 +208,7 @@ public final class SocketIoServer implements AutoCloseable {
 
   void reportError(SocketIoSocket socket, Throwable error) {
     if (errorListeners.isEmpty()) {
-      log.warn("listener failed on socket {}", socket == null ? "-" : socket.id(), error);
+      log.warn("listener failed on socket {}", socket == null ? "-" : LogText.of(socket.id()), error);
       return;
     }
     for (ErrorListener l : errorListeners) {
