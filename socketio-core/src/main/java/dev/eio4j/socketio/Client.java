@@ -169,6 +169,10 @@ final class Client {
       log.debug("{}: second CONNECT to {} ignored", conn.id(), LogText.of(name));
       return;
     }
+    if (sockets.size() + connecting.size() >= server.options().maxNamespacesPerConnection()) {
+      sendConnectError(name, "Too many namespaces", null, false);
+      return;
+    }
     Namespace nsp = server.acquire(name);
     if (nsp == null) {
       sendConnectError(name, "Invalid namespace", null, true);

@@ -13,17 +13,20 @@ import java.util.Objects;
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>connectTimeout</td><td>45 s</td><td>a connection that joined no namespace by then is closed</td></tr>
  *   <tr><td>maxAttachments</td><td>10</td><td>binary attachments per packet; more is a decode error</td></tr>
+ *   <tr><td>maxNamespacesPerConnection</td><td>100</td><td>namespaces one connection may be in (or joining) at once; more is refused with CONNECT_ERROR</td></tr>
  *   <tr><td>timers</td><td>a private daemon thread</td><td>where connect and ack timeouts are scheduled</td></tr>
  * </table>
  */
 public final class SocketIoOptions {
   private final Duration connectTimeout;
   private final int maxAttachments;
+  private final int maxNamespacesPerConnection;
   private final Lane timers;
 
   private SocketIoOptions(Builder b) {
     this.connectTimeout = b.connectTimeout;
     this.maxAttachments = b.maxAttachments;
+    this.maxNamespacesPerConnection = b.maxNamespacesPerConnection;
     this.timers = b.timers;
   }
 
@@ -47,6 +50,11 @@ public final class SocketIoOptions {
     return maxAttachments;
   }
 
+  /** How many namespaces one connection may be in, or joining, at once. */
+  public int maxNamespacesPerConnection() {
+    return maxNamespacesPerConnection;
+  }
+
   /** The timer source, or null for the server's own daemon thread. */
   public Lane timers() {
     return timers;
@@ -56,6 +64,7 @@ public final class SocketIoOptions {
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(45);
     private int maxAttachments = SioDecoder.DEFAULT_MAX_ATTACHMENTS;
+    private int maxNamespacesPerConnection = 100;
     private Lane timers;
 
     private Builder() {}
@@ -75,6 +84,18 @@ public final class SocketIoOptions {
         throw new IllegalArgumentException("maxAttachments must be >= 0");
       }
       this.maxAttachments = n;
+      return this;
+    }
+
+    /**
+     * How many namespaces one connection may be in, or joining, at once (at least 1); a CONNECT beyond
+     * that is refused with {@code "Too many namespaces"} and the connection stays open.
+     */
+    public Builder maxNamespacesPerConnection(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxNamespacesPerConnection must be >= 1");
+      }
+      this.maxNamespacesPerConnection = n;
       return this;
     }
 

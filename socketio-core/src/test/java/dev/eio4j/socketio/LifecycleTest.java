@@ -42,6 +42,19 @@ class LifecycleTest {
   }
 
   @Test
+  void oneConnectionJoinsAtMostMaxNamespacesPerConnection() {
+    SioHarness small = new SioHarness(b -> b.maxNamespacesPerConnection(3));
+    small.io.of(name -> name.startsWith("/n-"));
+    Ws c = small.ws("4");
+    c.send("0").send("0/n-1,").send("0/n-2,").take();
+    assertThat(c.send("0/n-3,").take()).containsExactly("text:44/n-3,{\"message\":\"Too many namespaces\"}");
+    assertThat(small.io.namespaces()).doesNotContainKey("/n-3");
+    c.send("1/n-2,");
+    assertThat(c.send("0/n-3,").take()).singleElement().asString().startsWith("text:40/n-3,{\"sid\":");
+    assertThat(c.closed()).isFalse();
+  }
+
+  @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void concurrentBinaryEmitsKeepEachPacketsFramesTogether() throws Exception {
     AtomicReference<SocketIoSocket> socket = new AtomicReference<>();
