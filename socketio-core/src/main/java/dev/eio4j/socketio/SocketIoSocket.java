@@ -268,16 +268,19 @@ public final class SocketIoSocket {
     return client;
   }
 
-  /** Joined: own room, registration, CONNECT reply, then the connection listeners. */
+  /**
+   * Joined: own room, the CONNECT reply, then registration (so that no broadcast from another thread can
+   * reach the client before its CONNECT reply), then the connection listeners.
+   */
   void onConnect() {
-    state = 1;
     join(id);
-    nsp.socketMap().put(id, this);
     if (client.isV4()) {
       client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, null));
     } else {
       client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, JsonNodeFactory.instance.objectNode().put("sid", id)));
     }
+    state = 1;
+    nsp.socketMap().put(id, this);
     for (Consumer<SocketIoSocket> l : nsp.connectionListenerChain()) {
       try {
         l.accept(this);

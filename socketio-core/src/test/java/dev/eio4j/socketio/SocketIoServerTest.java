@@ -373,4 +373,28 @@ class SocketIoServerTest {
     assertThatThrownBy(() -> s.get().on("connect", (a, b) -> {})).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> sio.io.of("/a,b")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void disconnectingStillSeesTheRoomsAndCloseDisconnectsEveryClient() {
+    sio.io.sockets().onConnection(s -> {
+      s.join("r");
+      s.onDisconnecting(r -> log.add("disconnecting " + s.rooms().contains("r") + " " + r.wireName()));
+      s.onDisconnect(r -> log.add("disconnect " + s.rooms().isEmpty() + " " + s.connected()));
+    });
+    sio.io.of("/custom");
+    Ws a = sio.ws("4");
+    a.send("0").send("0/custom,").take();
+    Ws b = sio.ws("3"); // v4 client: joined "/" unasked
+    b.take();
+    sio.io.close();
+    assertThat(a.take()).containsExactlyInAnyOrder("text:41", "text:41/custom,");
+    assertThat(b.take()).containsExactly("text:41");
+    assertThat(a.closed()).isTrue();
+    assertThat(b.closed()).isTrue();
+    assertThat(log).containsExactly(
+        "disconnecting true server namespace disconnect", "disconnect true false",
+        "disconnecting true server namespace disconnect", "disconnect true false");
+    assertThat(sio.io.clientCount()).isZero();
+    assertThat(sio.io.sockets().adapter().rooms()).isEmpty();
+  }
 }
