@@ -42,6 +42,27 @@ class LifecycleTest {
   }
 
   @Test
+  void aStormOfUnansweredAcksLeavesNothingBehind() {
+    AtomicReference<SocketIoSocket> socket = new AtomicReference<>();
+    sio.io.sockets().onConnection(socket::set);
+    Ws c = sio.ws("4");
+    c.send("0").take();
+    int timersBefore = sio.clock().pendingTimers();
+    List<CompletableFuture<?>> futures = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      futures.add(socket.get().emitWithAck(java.time.Duration.ofMillis(100 + i % 7), "q", i));
+    }
+    assertThat(socket.get().pendingAcks()).isEqualTo(2000);
+    assertThat(sio.clock().pendingTimers()).isEqualTo(timersBefore + 2000);
+    sio.clock().advanceMillis(106);
+    assertThat(futures).allMatch(CompletableFuture::isCompletedExceptionally);
+    assertThat(socket.get().pendingAcks()).isZero();
+    assertThat(sio.clock().pendingTimers()).isEqualTo(timersBefore);
+    c.send("30[\"late\"]").send("31999[\"unknown id\"]");
+    assertThat(c.closed()).isFalse();
+  }
+
+  @Test
   void oneConnectionJoinsAtMostMaxNamespacesPerConnection() {
     SioHarness small = new SioHarness(b -> b.maxNamespacesPerConnection(3));
     small.io.of(name -> name.startsWith("/n-"));
