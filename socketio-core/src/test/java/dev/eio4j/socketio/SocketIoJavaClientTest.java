@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eio4j.EngineIoServer;
 import dev.eio4j.RunningServer;
+import dev.eio4j.servlet.EngineIoServlets;
 import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
@@ -16,34 +17,42 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The official Java client {@code io.socket:socket.io-client} 2.1.x (protocol v5) against our server on
- * the Netty runtime on 127.0.0.1, over long-polling and WebSocket: auth, acks both ways, binary, a
- * middleware refusal, a client disconnect.
+ * 127.0.0.1, over long-polling and WebSocket, on the Netty runtime and on the servlet runtime in embedded
+ * Jetty 12.1 (the layer uses only the engine API, so it must behave the same): auth, acks both ways,
+ * binary, a middleware refusal, a client disconnect.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SocketIoJavaClientTest {
   private static final long WAIT = 20;
-  private SocketIoServer io;
-  private RunningServer running;
+  private final List<SocketIoServer> servers = new CopyOnWriteArrayList<>();
+  private RunningServer netty;
+  private Server jetty;
+  private int jettyPort;
   private OkHttpClient okHttp;
   private final Map<String, CompletableFuture<String>> disconnects = new ConcurrentHashMap<>();
   private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  void start() {
+  /** The application every runtime serves. */
+  private EngineIoServer app() {
     EngineIoServer engine = EngineIoServer.builder().path("/socket.io/").build();
-    io = SocketIoServer.attach(engine);
+    SocketIoServer io = SocketIoServer.attach(engine);
+    servers.add(io);
     io.onError((socket, error) -> errors.add(error));
     io.sockets().onConnection(s -> {
       s.onDisconnect(reason -> disconnects.computeIfAbsent(s.id(), k -> new CompletableFuture<>()).complete(reason.wireName()));
@@ -56,21 +65,42 @@ class SocketIoJavaClientTest {
     io.of("/private").use(s -> {
       throw new ConnectError("Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
     });
-    running = engine.listen("127.0.0.1", 0);
+    return engine;
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    netty = app().listen("127.0.0.1", 0);
+    jetty = new Server();
+    ServerConnector http = new ServerConnector(jetty);
+    http.setHost("127.0.0.1");
+    http.setPort(0);
+    http.setIdleTimeout(60_000);
+    jetty.addConnector(http);
+    ServletContextHandler context = new ServletContextHandler("/");
+    JakartaWebSocketServletContainerInitializer.configure(context, null);
+    context.addServletContainerInitializer(EngineIoServlets.initializer(app()));
+    jetty.setHandler(context);
+    jetty.setStopTimeout(2_000);
+    jetty.start();
+    jettyPort = http.getLocalPort();
     okHttp = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
   }
 
   @AfterAll
-  void stop() {
-    io.close();
-    if (running != null) {
-      running.close();
+  void stop() throws Exception {
+    servers.forEach(SocketIoServer::close);
+    if (netty != null) {
+      netty.close();
+    }
+    if (jetty != null) {
+      jetty.stop();
     }
     okHttp.dispatcher().executorService().shutdown();
     okHttp.connectionPool().evictAll();
   }
 
-  private Socket socket(String nsp, String transport) {
+  private Socket socket(int port, String nsp, String transport) {
     IO.Options opts = IO.Options.builder()
         .setTransports(new String[] {transport})
         .setForceNew(true)
@@ -79,17 +109,18 @@ class SocketIoJavaClientTest {
         .build();
     opts.callFactory = okHttp;
     opts.webSocketFactory = okHttp;
-    return IO.socket(URI.create("http://127.0.0.1:" + running.port() + nsp), opts);
+    return IO.socket(URI.create("http://127.0.0.1:" + port + nsp), opts);
   }
 
   private static <T> T await(CompletableFuture<T> f) throws Exception {
     return f.get(WAIT, TimeUnit.SECONDS);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"polling", "websocket"})
-  void officialJavaClient(String transport) throws Exception {
-    Socket s = socket("/", transport);
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"netty, polling", "netty, websocket", "jetty, polling", "jetty, websocket"})
+  void officialJavaClient(String runtime, String transport) throws Exception {
+    int port = runtime.equals("netty") ? netty.port() : jettyPort;
+    Socket s = socket(port, "/", transport);
     CompletableFuture<JSONObject> auth = new CompletableFuture<>();
     CompletableFuture<Object[]> binBack = new CompletableFuture<>();
     CompletableFuture<Object> answer = new CompletableFuture<>();
@@ -116,7 +147,7 @@ class SocketIoJavaClientTest {
       s.emit("ask", 7);
       assertThat(await(answer)).isEqualTo("yes:7");
 
-      Socket refused = socket("/private", transport);
+      Socket refused = socket(port, "/private", transport);
       CompletableFuture<JSONObject> connectError = new CompletableFuture<>();
       refused.on(Socket.EVENT_CONNECT_ERROR, args -> connectError.complete((JSONObject) args[0]));
       refused.connect();
