@@ -185,6 +185,14 @@ class SioCodecVectorsTest {
   }
 
   @Test
+  void deeplyNestedJsonIsADecodeErrorNotAStackOverflow() {
+    String deep = "2[\"e\"," + "[".repeat(100_000) + "]".repeat(100_000) + "]";
+    assertThatThrownBy(() -> SioDecoder.decodeText(deep)).isInstanceOf(SioDecodeException.class);
+    String deepBinary = "51-[\"e\"," + "{\"a\":".repeat(100_000) + "{\"_placeholder\":true,\"num\":0}" + "}".repeat(100_000) + "]";
+    assertThatThrownBy(() -> new SioDecoder().decode(Message.text(deepBinary))).isInstanceOf(SioDecodeException.class);
+  }
+
+  @Test
   void largestAckIdIsAccepted() throws Exception {
     assertThat(SioDecoder.decodeText("29007199254740991[\"a\"]").id()).isEqualTo(SioPacket.MAX_ID);
   }
