@@ -10,6 +10,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -108,31 +109,41 @@ class SioCodecPropertiesTest {
     return Arbitraries.strings().ofMaxLength(12).filter(s -> !SioDecoder.RESERVED_EVENTS.contains(s));
   }
 
+  /**
+   * JSON trees up to {@code depth} levels of containers. Each level is built once from the one below (no
+   * lazy recursion, no unique-key maps), so generation time is bounded.
+   */
   private static Arbitrary<JsonNode> value(boolean binary, int depth) {
-    Arbitrary<JsonNode> leaf =
+    Arbitrary<JsonNode> level =
         Arbitraries.oneOf(
             Arbitraries.integers().map(i -> (JsonNode) F.numberNode(i)),
             Arbitraries.strings().ofMaxLength(8).map(s -> (JsonNode) F.stringNode(s)),
             Arbitraries.of(true, false).map(b -> (JsonNode) F.booleanNode(b)),
             Arbitraries.just((JsonNode) F.nullNode()),
             binary ? Arbitraries.bytes().array(byte[].class).ofMaxSize(5).map(b -> (JsonNode) F.binaryNode(b)) : Arbitraries.just((JsonNode) F.nullNode()));
-    if (depth == 0) {
-      return leaf;
+    for (int d = 0; d < depth; d++) {
+      Arbitrary<JsonNode> below = level;
+      level = Arbitraries.frequencyOf(Tuple.of(2, below), Tuple.of(1, objectOf(below)), Tuple.of(1, arrayOf(below)));
     }
-    return Arbitraries.lazyOf(() -> leaf, () -> leaf, () -> object(binary, depth - 1), () -> array(binary, depth - 1));
+    return level;
   }
 
   private static Arbitrary<JsonNode> object(boolean binary, int depth) {
-    return Arbitraries.maps(Arbitraries.strings().ofMaxLength(6).filter(k -> !k.equals(Placeholders.KEY)), value(binary, depth)).ofMaxSize(3)
-        .map(m -> {
+    return objectOf(value(binary, depth));
+  }
+
+  private static Arbitrary<JsonNode> objectOf(Arbitrary<JsonNode> values) {
+    Arbitrary<String> keys = Arbitraries.strings().ofMaxLength(6).filter(k -> !k.equals(Placeholders.KEY));
+    return Combinators.combine(keys, values).as(Tuple::of).list().ofMaxSize(3)
+        .map(entries -> {
           ObjectNode o = F.objectNode();
-          m.forEach(o::set);
+          entries.forEach(e -> o.set(e.get1(), e.get2())); // a repeated key keeps the last value
           return o;
         });
   }
 
-  private static Arbitrary<JsonNode> array(boolean binary, int depth) {
-    return value(binary, depth).list().ofMaxSize(3).map(l -> {
+  private static Arbitrary<JsonNode> arrayOf(Arbitrary<JsonNode> values) {
+    return values.list().ofMaxSize(3).map(l -> {
       ArrayNode a = F.arrayNode();
       l.forEach(a::add);
       return a;
