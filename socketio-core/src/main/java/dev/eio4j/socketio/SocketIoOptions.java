@@ -1,0 +1,116 @@
+package dev.eio4j.socketio;
+
+import dev.eio4j.socketio.parser.SioDecoder;
+import dev.eio4j.spi.Lane;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of a {@link SocketIoServer}. Immutable; build with {@link #builder()}.
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>connectTimeout</td><td>45 s</td><td>a connection that joined no namespace by then is closed</td></tr>
+ *   <tr><td>maxAttachments</td><td>10</td><td>binary attachments per packet; more is a decode error</td></tr>
+ *   <tr><td>maxNamespacesPerConnection</td><td>100</td><td>namespaces one connection may be in (or joining) at once; more is refused with CONNECT_ERROR</td></tr>
+ *   <tr><td>timers</td><td>a private daemon thread</td><td>where connect and ack timeouts are scheduled</td></tr>
+ * </table>
+ */
+public final class SocketIoOptions {
+  private final Duration connectTimeout;
+  private final int maxAttachments;
+  private final int maxNamespacesPerConnection;
+  private final Lane timers;
+
+  private SocketIoOptions(Builder b) {
+    this.connectTimeout = b.connectTimeout;
+    this.maxAttachments = b.maxAttachments;
+    this.maxNamespacesPerConnection = b.maxNamespacesPerConnection;
+    this.timers = b.timers;
+  }
+
+  /** The defaults. */
+  public static SocketIoOptions defaults() {
+    return builder().build();
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** How long a connection may stay without joining any namespace. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** The cap on binary attachments per packet. */
+  public int maxAttachments() {
+    return maxAttachments;
+  }
+
+  /** How many namespaces one connection may be in, or joining, at once. */
+  public int maxNamespacesPerConnection() {
+    return maxNamespacesPerConnection;
+  }
+
+  /** The timer source, or null for the server's own daemon thread. */
+  public Lane timers() {
+    return timers;
+  }
+
+  /** Builds {@link SocketIoOptions}. */
+  public static final class Builder {
+    private Duration connectTimeout = Duration.ofSeconds(45);
+    private int maxAttachments = SioDecoder.DEFAULT_MAX_ATTACHMENTS;
+    private int maxNamespacesPerConnection = 100;
+    private Lane timers;
+
+    private Builder() {}
+
+    /** How long a connection may stay without joining a namespace (positive). */
+    public Builder connectTimeout(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be positive");
+      }
+      this.connectTimeout = d;
+      return this;
+    }
+
+    /** The cap on binary attachments per packet (0 or more). */
+    public Builder maxAttachments(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("maxAttachments must be >= 0");
+      }
+      this.maxAttachments = n;
+      return this;
+    }
+
+    /**
+     * How many namespaces one connection may be in, or joining, at once (at least 1); a CONNECT beyond
+     * that is refused with {@code "Too many namespaces"} and the connection stays open.
+     */
+    public Builder maxNamespacesPerConnection(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxNamespacesPerConnection must be >= 1");
+      }
+      this.maxNamespacesPerConnection = n;
+      return this;
+    }
+
+    /**
+     * Where timeouts are scheduled (tests pass a virtual-time scheduler). Only {@link Lane#schedule} is
+     * used; each timeout then runs in its connection's order with that connection's events.
+     */
+    public Builder timers(Lane timers) {
+      this.timers = Objects.requireNonNull(timers, "timers");
+      return this;
+    }
+
+    /** The options. */
+    public SocketIoOptions build() {
+      return new SocketIoOptions(this);
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package dev.eio4j.socketio;
+
+import dev.eio4j.EngineIoServer;
+import dev.eio4j.spi.Cancellable;
+import dev.eio4j.spi.Lane;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Socket.IO server (protocol v5, and v4 for Socket.IO 2.x clients over Engine.IO 3) on top of an
+ * {@link EngineIoServer}. It uses only the engine's public API, so it runs on every runtime the engine
+ * runs on.
+ *
+ * <pre>{@code
+ * EngineIoServer engine = EngineIoServer.builder().path("/socket.io/").build();
+ * SocketIoServer io = SocketIoServer.attach(engine);
+ * io.of("/chat")
+ *     .use(socket -> { if (!socket.handshake().auth().has("token")) throw new ConnectError("no token"); return null; })
+ *     .onConnection(socket -> {
+ *       socket.join("lobby");
+ *       socket.on("msg", (args, ack) -> { socket.to("lobby").emit("msg", args.get(0)); ack.send("ok"); });
+ *     });
+ * engine.listen(3000);
+ * }</pre>
+ *
+ * <p>Every connection must join a namespace within {@link SocketIoOptions#connectTimeout()}; an invalid
+ * packet closes its connection only; listener exceptions go to {@link #onError} and never close
+ * anything. Thread-safe.
+ */
+public final class SocketIoServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SocketIoServer.class);
+
+  /** Receives failures of application code (listeners, middlewares). */
+  @FunctionalInterface
+  public interface ErrorListener {
+    /**
+     * @param socket the socket whose listener failed, or null when none applies
+     * @param error what was thrown
+     */
+    void onError(SocketIoSocket socket, Throwable error);
+  }
+
+  private final EngineIoServer engine;
+  private final SocketIoOptions options;
+  private final Lane timers;
+  private final ScheduledThreadPoolExecutor ownTimers;
+  /** Guards namespace creation, removal and membership counts. */
+  private final Object nsLock = new Object();
+  private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+  private final List<DynamicNamespace> dynamic = new CopyOnWriteArrayList<>();
+  private final List<ErrorListener> errorListeners = new CopyOnWriteArrayList<>();
+  private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private final Namespace main;
+
+  private SocketIoServer(EngineIoServer engine, SocketIoOptions options) {
+    this.engine = engine;
+    this.options = options;
+    if (options.timers() != null) {
+      this.timers = options.timers();
+      this.ownTimers = null;
+    } else {
+      ScheduledThreadPoolExecutor ex =
+          new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "socketio-timers");
+            t.setDaemon(true);
+            return t;
+          });
+      ex.setRemoveOnCancelPolicy(true);
+      this.ownTimers = ex;
+      this.timers = new ExecutorLane(ex);
+    }
+    this.main = of("/");
+  }
+
+  /** Attaches a server with the default options to {@code engine}. */
+  public static SocketIoServer attach(EngineIoServer engine) {
+    return attach(engine, SocketIoOptions.defaults());
+  }
+
+  /** Attaches a server to {@code engine}: every new Engine.IO connection becomes a Socket.IO client. */
+  public static SocketIoServer attach(EngineIoServer engine, SocketIoOptions options) {
+    Objects.requireNonNull(engine, "engine");
+    SocketIoServer io = new SocketIoServer(engine, Objects.requireNonNull(options, "options"));
+    engine.onConnection(conn -> {
+      Client c = new Client(io, conn);
+      io.clients.add(c);
+      c.start();
+    });
+    return io;
+  }
+
+  /** The engine. */
+  public EngineIoServer engine() {
+    return engine;
+  }
+
+  /** The options. */
+  public SocketIoOptions options() {
+    return options;
+  }
+
+  /** The main namespace {@code "/"}. */
+  public Namespace sockets() {
+    return main;
+  }
+
+  /**
+   * The static namespace {@code name}, created on first use.
+   *
+   * @throws IllegalArgumentException when the name does not start with {@code /} or holds a comma or
+   *     {@code ?}
+   */
+  public Namespace of(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!name.startsWith("/") || name.indexOf(',') >= 0 || name.indexOf('?') >= 0) {
+      throw new IllegalArgumentException("a namespace name starts with / and holds no , or ?");
+    }
+    synchronized (nsLock) {
+      return namespaces.computeIfAbsent(name, n -> new Namespace(this, n, null));
+    }
+  }
+
+  /** Namespaces created on demand for every name that {@code pattern} matches entirely. */
+  public DynamicNamespace of(Pattern pattern) {
+    Objects.requireNonNull(pattern, "pattern");
+    return of(name -> pattern.matcher(name).matches(), "/" + pattern.pattern() + "/");
+  }
+
+  /** Namespaces created on demand for every name {@code matcher} accepts (it must not block). */
+  public DynamicNamespace of(Predicate<String> matcher) {
+    return of(Objects.requireNonNull(matcher, "matcher"), "predicate");
+  }
+
+  private DynamicNamespace of(Predicate<String> matcher, String description) {
+    DynamicNamespace d = new DynamicNamespace(matcher, description);
+    dynamic.add(d);
+    return d;
+  }
+
+  /** The namespaces that exist now: the static ones and the current dynamic children. */
+  public Map<String, Namespace> namespaces() {
+    return Map.copyOf(namespaces);
+  }
+
+  /** Adds a listener for failures of application code; without one they are logged. */
+  public SocketIoServer onError(ErrorListener listener) {
+    errorListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Same as {@code sockets().to(room)}. */
+  public BroadcastOperator to(String room) {
+    return main.to(room);
+  }
+
+  /** Same as {@code sockets().in(room)}. */
+  public BroadcastOperator in(String room) {
+    return main.in(room);
+  }
+
+  /** Same as {@code sockets().except(room)}. */
+  public BroadcastOperator except(String room) {
+    return main.except(room);
+  }
+
+  /** Same as {@code sockets().emit(event, args)}. */
+  public int emit(String event, Object... args) {
+    return main.emit(event, args);
+  }
+
+  /** How many Engine.IO connections the layer tracks now. */
+  public int clientCount() {
+    return clients.size();
+  }
+
+  /**
+   * Disconnects every client (each socket gets DISCONNECT, then its connection closes) and stops the
+   * server's own timer thread. The engine itself is left running: close it separately.
+   */
+  @Override
+  public void close() {
+    for (Client c : new ArrayList<>(clients)) {
+      c.queue().execute(c::disconnectAll);
+    }
+    if (ownTimers != null) {
+      ownTimers.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ package-private
+
+  Cancellable schedule(Duration delay, Runnable task) {
+    return timers.schedule(Math.max(0, delay.toMillis()), task);
+  }
+
+  void reportError(SocketIoSocket socket, Throwable error) {
+    if (errorListeners.isEmpty()) {
+      log.warn("listener failed on socket {}", socket == null ? "-" : LogText.of(socket.id()), error);
+      return;
+    }
+    for (ErrorListener l : errorListeners) {
+      try {
+        l.onError(socket, error);
+      } catch (Throwable t) {
+        log.warn("error listener failed", t);
+      }
+    }
+  }
+
+  /**
+   * The namespace a CONNECT to {@code name} joins, counted as one more member, or null when there is
+   * none. A dynamic child is created here.
+   */
+  Namespace acquire(String name) {
+    synchronized (nsLock) {
+      Namespace ns = namespaces.get(name);
+      if (ns == null) {
+        for (DynamicNamespace d : dynamic) {
+          boolean match;
+          try {
+            match = d.matches(name);
+          } catch (RuntimeException e) {
+            reportError(null, e);
+            match = false;
+          }
+          if (match) {
+            ns = new Namespace(this, name, d);
+            namespaces.put(name, ns);
+            break;
+          }
+        }
+      }
+      if (ns != null) {
+        ns.members++;
+      }
+      return ns;
+    }
+  }
+
+  /** One member fewer; an emptied dynamic child is removed. */
+  void release(Namespace ns) {
+    synchronized (nsLock) {
+      ns.members--;
+      if (ns.members <= 0 && ns.parent() != null) {
+        namespaces.remove(ns.name(), ns);
+      }
+    }
+  }
+
+  void removed(Client c) {
+    clients.remove(c);
+  }
+
+  /** A {@link Lane} over a scheduled executor: only {@link #schedule} is used. */
+  private record ExecutorLane(ScheduledThreadPoolExecutor ex) implements Lane {
+    @Override
+    public void execute(Runnable task) {
+      ex.execute(task);
+    }
+
+    @Override
+    public Cancellable schedule(long delayMillis, Runnable task) {
+      try {
+        ScheduledFuture<?> f = ex.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        return () -> f.cancel(false);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        return Cancellable.NONE; // shut down: the server is closing
+      }
+    }
+
+    @Override
+    public boolean inLane() {
+      return false;
+    }
+  }
+}
