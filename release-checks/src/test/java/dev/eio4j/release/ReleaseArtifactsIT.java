@@ -50,7 +50,8 @@ class ReleaseArtifactsIT {
           "engineio-micrometer", "dev.eio4j.micrometer",
           "engineio-testkit", "dev.eio4j.testing",
           "engineio-spring-boot-starter", "dev.eio4j.spring.boot",
-          "engineio-server", "dev.eio4j.server");
+          "engineio-server", "dev.eio4j.server",
+          "socketio-core", "dev.eio4j.socketio");
 
   /** Reactor module directories that publish no library (tests, examples, tooling, the BOM itself). */
   static final Set<String> NOT_LIBRARIES =

@@ -81,6 +81,9 @@ public class EngineIoProperties {
   /** The most sessions open at once (a handshake beyond it gets 503); 0 for no cap. */
   private int maxSessions = 0;
 
+  /** The most packets one polling POST may carry (over it: 400, the session closed). */
+  private int maxPacketsPerPayload = 10_000;
+
   /**
    * Threads of the pool that runs the sessions' lanes (each session is a serial queue on it); 0 for the
    * number of cores, at least 2. Socket callbacks run there unless a listenerExecutor is set.
@@ -300,6 +303,7 @@ public class EngineIoProperties {
         .maxBufferedBytes(maxBufferedBytes.toBytes())
         .overflowPolicy(overflowPolicy)
         .maxSessions(maxSessions)
+        .maxPacketsPerPayload(maxPacketsPerPayload)
         .cookie(cookie.toOptions())
         .cors(cors.toOptions());
     return builder;
@@ -456,6 +460,14 @@ public class EngineIoProperties {
 
   public void setMaxSessions(int maxSessions) {
     this.maxSessions = maxSessions;
+  }
+
+  public int getMaxPacketsPerPayload() {
+    return maxPacketsPerPayload;
+  }
+
+  public void setMaxPacketsPerPayload(int maxPacketsPerPayload) {
+    this.maxPacketsPerPayload = maxPacketsPerPayload;
   }
 
   public int getLaneThreads() {

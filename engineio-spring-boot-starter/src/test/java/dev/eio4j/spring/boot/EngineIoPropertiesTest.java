@@ -64,6 +64,7 @@ class EngineIoPropertiesTest {
             Map.entry("engineio.initial-packet", "hello"),
             Map.entry("engineio.overflow-policy", "close"),
             Map.entry("engineio.max-sessions", "10"),
+            Map.entry("engineio.max-packets-per-payload", "500"),
             Map.entry("engineio.cookie.enabled", "true"),
             Map.entry("engineio.cookie.name", "eio"),
             Map.entry("engineio.cors.allowed-origins", "https://a.example, https://b.example"),
@@ -81,6 +82,7 @@ class EngineIoPropertiesTest {
     assertThat(o.initialPacket()).isEqualTo("hello");
     assertThat(o.overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
     assertThat(o.maxSessions()).isEqualTo(10);
+    assertThat(o.maxPacketsPerPayload()).isEqualTo(500);
     assertThat(o.cookie()).isEqualTo(CookieOptions.named("eio"));
     assertThat(o.cors()).isNotNull();
     assertThat(o.cors().credentials()).isTrue();
