@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -38,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>request body</b>: once the head is in, the body must be complete within {@code bodyTimeout},
  *       whether it stalls or trickles; otherwise {@code 408} and close;
  *   <li><b>idle</b>: a kept-alive connection with no request in progress and no response pending is
- *       closed after {@code idleTimeout}, silently.
+ *       closed after {@code idleTimeout}, silently;
+ *   <li><b>unread responses</b>: a connection whose peer leaves our responses unread (the channel is
+ *       not writable and no byte of them leaves) for {@code idleTimeout} is closed, silently, whatever
+ *       else it waits for: otherwise a client that pipelines without reading would hold it forever.
  * </ul>
  *
  * A connection whose request is complete and whose response is pending (a held GET, a request waiting for
@@ -87,6 +91,10 @@ public final class ConnectionGuard {
   private long readingSince = System.nanoTime();
   private int inFlight; // requests whose head was read and whose response has not been written
   private long idleSince;
+  /** While the peer leaves our responses unread: since when no byte of them has left (0: writable). */
+  private long stalledSince;
+  /** The bytes waiting to be written when {@link #stalledSince} was last set. */
+  private long stalledPending;
   private ScheduledFuture<?> timer;
   private long timerAt; // when the pending timer fires (nanoTime)
   private boolean done; // upgraded to a WebSocket, or closed
@@ -123,6 +131,10 @@ public final class ConnectionGuard {
   }
 
   private long deadline() {
+    if (stalledSince != 0) {
+      // whatever else is going on, a peer that reads none of our responses waits for nobody but itself
+      return after(stalledSince, timeouts.idleMillis());
+    }
     if (awaitingResponse() || !held.isEmpty()) {
       return NONE; // the client waits for us, not we for it
     }
@@ -168,6 +180,7 @@ public final class ConnectionGuard {
     if (done || !ctx.channel().isActive()) {
       return;
     }
+    noteWriteProgress(ctx.channel());
     long d = deadline();
     if (d == NONE) {
       return;
@@ -199,6 +212,10 @@ public final class ConnectionGuard {
         answer = false;
         break;
     }
+    if (stalledSince != 0) {
+      reason = "none of its responses read for " + timeouts.idleMillis() + " ms";
+      answer = false;
+    }
     if (log.isDebugEnabled()) {
       log.debug("closing connection from {}: {}", peer(ctx), reason);
     }
@@ -216,6 +233,27 @@ public final class ConnectionGuard {
     } else {
       ctx.close();
     }
+  }
+
+  /** While not writable: any byte of our responses that left since the last look restarts the stall clock. */
+  private void noteWriteProgress(Channel ch) {
+    if (stalledSince == 0) {
+      return;
+    }
+    if (ch.isWritable()) {
+      stalledSince = 0;
+      return;
+    }
+    long pending = pendingBytes(ch);
+    if (pending < stalledPending) {
+      stalledSince = System.nanoTime();
+      stalledPending = pending;
+    }
+  }
+
+  private static long pendingBytes(Channel ch) {
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
   /** The peer address as text, with anything but printable ASCII escaped. */
@@ -421,6 +459,13 @@ public final class ConnectionGuard {
     public void channelWritabilityChanged(ChannelHandlerContext c) {
       // backpressure for HTTP: stop reading requests while the peer is not reading our responses
       updateAutoRead(c.channel());
+      if (c.channel().isWritable()) {
+        stalledSince = 0;
+      } else if (stalledSince == 0) {
+        stalledSince = System.nanoTime();
+        stalledPending = pendingBytes(c.channel());
+        arm();
+      }
       c.fireChannelWritabilityChanged();
     }
 
