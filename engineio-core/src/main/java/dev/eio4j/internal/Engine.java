@@ -413,7 +413,7 @@ public final class Engine {
       }
       Headers h = responseHeaders(req, false);
       applyHeadersHook(h, req, false);
-      if (s.transport() != TransportType.POLLING || s.upgradingOrUpgraded()) {
+      if (s.transport() != TransportType.POLLING || s.upgrade.startedOrDone()) {
         // A second WebSocket for a session that is upgrading or no longer on polling: as with the
         // reference, the 101 completes and the WebSocket is closed at once (status 1005), so that a
         // client sees a WebSocket that closes rather than a failed handshake. The first one is untouched.
@@ -428,7 +428,7 @@ public final class Engine {
       }
       up.accept(h, options.maxHttpBufferSize(), conn -> {
         WsTransport ws = new WsTransport(s, conn, b64, false);
-        runOnLane(s.lane, () -> s.startUpgrade(ws));
+        runOnLane(s.lane, () -> s.upgrade.start(ws));
         return ws;
       });
       return;

@@ -106,9 +106,9 @@ final class PollingTransport extends Transport {
                     session.finish(DisconnectReason.TRANSPORT_ERROR, "poll connection closed prematurely");
                   }
                 }));
-    if (session.probeAnswered() && !closeDeferred) {
+    if (session.upgrade.probeAnswered() && !closeDeferred) {
       parkedGet = exchange;
-      parkTimer = session.lane.schedule(Session.NOOP_TICK_MS, this::parkTimeUp);
+      parkTimer = session.lane.schedule(Upgrade.NOOP_TICK_MS, this::parkTimeUp);
       return;
     }
     hold(exchange);
@@ -133,7 +133,7 @@ final class PollingTransport extends Transport {
       return;
     }
     hold(get);
-    if (pendingGet == get && session.probeAnswered()) {
+    if (pendingGet == get && session.upgrade.probeAnswered()) {
       send(new ArrayList<>(List.of(Packet.NOOP))); // what the reference's tick would have sent
     }
   }

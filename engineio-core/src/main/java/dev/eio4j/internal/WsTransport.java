@@ -202,7 +202,7 @@ final class WsTransport extends Transport implements WsHandler {
     if (active) {
       session.onPacket(p);
     } else {
-      session.onProbePacket(this, p);
+      session.upgrade.onProbePacket(this, p);
     }
   }
 
@@ -213,7 +213,7 @@ final class WsTransport extends Transport implements WsHandler {
     if (active) {
       session.onParseError(e.getMessage());
     } else {
-      session.abortUpgrade(EngineObserver.UpgradeFailure.PROBE_ABORTED, "undecodable probe packet");
+      session.upgrade.abort(EngineObserver.UpgradeFailure.PROBE_ABORTED, "undecodable probe packet");
     }
   }
 
@@ -228,7 +228,7 @@ final class WsTransport extends Transport implements WsHandler {
               session.finish(DisconnectReason.TRANSPORT_CLOSE, null);
             }
           } else {
-            session.onProbeClosed(this);
+            session.upgrade.onProbeClosed(this);
           }
         });
   }
@@ -255,7 +255,7 @@ final class WsTransport extends Transport implements WsHandler {
         session.finish(DisconnectReason.TRANSPORT_ERROR, description);
       }
     } else {
-      session.onProbeClosed(this);
+      session.upgrade.onProbeClosed(this);
     }
   }
 
