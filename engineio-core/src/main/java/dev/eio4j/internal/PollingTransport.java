@@ -44,6 +44,7 @@ final class PollingTransport extends Transport {
   /** Packets of one POST delivered per lane task. */
   static final int SLICE = 256;
 
+  private final Responses responses;
   private final boolean base64; // b64 on the handshake, or JSONP: binary goes as base64
   private final String jsonpIndex; // null for XHR
   private HttpExchange pendingGet;
@@ -55,8 +56,9 @@ final class PollingTransport extends Transport {
   private boolean closeDeferred;
   private boolean discarded;
 
-  PollingTransport(Session session, boolean b64, String jsonpIndex) {
+  PollingTransport(Session session, Responses responses, boolean b64, String jsonpIndex) {
     super(session);
+    this.responses = responses;
     this.jsonpIndex = jsonpIndex;
     this.base64 = b64 || jsonpIndex != null;
   }
@@ -266,10 +268,10 @@ final class PollingTransport extends Transport {
       session.onParseError(decoded.error().getMessage());
     }
     // 200 ok even when the body was malformed (the reference does the same; docs/protocol.md §6.1)
-    Headers h = session.engine.responseHeaders(exchange.request(), false);
+    Headers h = responses.headers(exchange.request());
     h.set("Content-Type", "text/html");
     h.set("cache-control", "no-store");
-    session.engine.applyHeadersHook(h, exchange.request(), false);
+    responses.applyHeadersHook(h, exchange.request(), false);
     exchange.respond(200, h, OK);
   }
 
@@ -343,7 +345,7 @@ final class PollingTransport extends Transport {
       String payload = PayloadCodec.encodeV3String(packets);
       body = (jsonpIndex != null ? Jsonp.wrap(jsonpIndex, payload) : payload).getBytes(StandardCharsets.UTF_8);
     }
-    Headers h = session.engine.responseHeaders(get.request(), handshake);
+    Headers h = responses.headers(get.request());
     h.set("Content-Type", contentType);
     h.set("cache-control", "no-store");
     String ua = get.request().header("User-Agent");
@@ -353,7 +355,7 @@ final class PollingTransport extends Transport {
     if (handshake && session.options.cookie() != null) {
       h.add("Set-Cookie", session.options.cookie().headerValue(session.id));
     }
-    session.engine.applyHeadersHook(h, get.request(), handshake);
+    responses.applyHeadersHook(h, get.request(), handshake);
     session.observer().packetsOut(TransportType.POLLING, packets.size(), body.length);
     if (session.options.httpCompression() && body.length >= session.options.compressionThreshold()) {
       String encoding = acceptedEncoding(get.request().header("Accept-Encoding"));
@@ -425,7 +427,7 @@ final class PollingTransport extends Transport {
   }
 
   private void respondEmpty(HttpExchange exchange, int status) {
-    Headers h = session.engine.responseHeaders(exchange.request(), false);
+    Headers h = responses.headers(exchange.request());
     exchange.respond(status, h, EMPTY);
   }
 
@@ -466,7 +468,7 @@ final class PollingTransport extends Transport {
     HttpExchange parked = unpark();
     if (parked != null) {
       // it reached the session before the 5 but was sent after 3probe: answered as if it had come after
-      session.engine.refuseAfterUpgrade(parked, session);
+      responses.refuseAfterUpgrade(parked, session);
     }
     if (pendingGet != null) {
       // a GET still held when the upgrade commits gets the close packet (docs/protocol.md §6.3, T/07 C)

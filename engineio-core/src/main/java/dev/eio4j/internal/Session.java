@@ -142,7 +142,7 @@ public final class Session extends SocketListeners {
   @Override
   public void close() {
     closeCalled = true;
-    runOnLane(this::closeRequested);
+    lane.runOrExecute(this::closeRequested);
   }
 
   @Override
@@ -178,7 +178,7 @@ public final class Session extends SocketListeners {
       return;
     }
     closeCalled = true;
-    runOnLane(
+    lane.runOrExecute(
         () -> {
           if (state == ReadyState.CLOSED) {
             return;
@@ -197,7 +197,7 @@ public final class Session extends SocketListeners {
    */
   void forceClose(String description) {
     closeCalled = true;
-    runOnLane(() -> finish(DisconnectReason.FORCED_CLOSE, description));
+    lane.runOrExecute(() -> finish(DisconnectReason.FORCED_CLOSE, description));
   }
 
   @Override
@@ -220,7 +220,7 @@ public final class Session extends SocketListeners {
       onOverflow();
       return SendResult.BUFFER_FULL;
     }
-    runOnLane(
+    lane.runOrExecute(
         () -> {
           if (state != ReadyState.OPEN) {
             buffered.addAndGet(-size);
@@ -229,14 +229,6 @@ public final class Session extends SocketListeners {
           sendPacket(packet, size);
         });
     return SendResult.QUEUED;
-  }
-
-  private void runOnLane(Runnable task) {
-    if (lane.inLane()) {
-      task.run();
-    } else {
-      lane.execute(task);
-    }
   }
 
   /** Queues a packet and schedules a flush at the end of the current lane task (lane). */

@@ -130,17 +130,13 @@ final class WsTransport extends Transport implements WsHandler {
 
   @Override
   void failOpen() {
-    closeConnection(Engine.WS_INTERNAL_ERROR, "internal error");
+    closeConnection(Router.WS_INTERNAL_ERROR, "internal error");
   }
 
   // ------------------------------------------------ adapter callbacks (I/O thread)
 
   private void onLane(Runnable r) {
-    if (session.lane.inLane()) {
-      r.run();
-    } else {
-      session.lane.execute(r);
-    }
+    session.lane.runOrExecute(r);
   }
 
   @Override
