@@ -5,6 +5,7 @@ import dev.eio4j.EngineIoSocket;
 import dev.eio4j.Message;
 import dev.eio4j.protocol.Packet;
 import dev.eio4j.protocol.TransportType;
+import dev.eio4j.spi.SerialExecutor;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
