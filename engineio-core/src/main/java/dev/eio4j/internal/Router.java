@@ -2,14 +2,10 @@ package dev.eio4j.internal;
 
 import static dev.eio4j.internal.Responses.ctx;
 
-import dev.eio4j.AllowRequest;
 import dev.eio4j.CorsOptions;
 import dev.eio4j.EngineIoOptions;
-import dev.eio4j.EngineObserver;
 import dev.eio4j.HandshakeError;
-import dev.eio4j.IdGenerator;
 import dev.eio4j.ReadyState;
-import dev.eio4j.protocol.ProtocolVersion;
 import dev.eio4j.protocol.TransportType;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
@@ -18,8 +14,6 @@ import dev.eio4j.spi.Lane;
 import dev.eio4j.spi.WsHandler;
 import dev.eio4j.spi.WsUpgrade;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +48,14 @@ final class Router {
   private final EngineIoOptions options;
   private final SessionRegistry sessions;
   private final Responses responses;
+  private final HandshakeGate gate;
 
   Router(Engine engine, SessionRegistry sessions, Responses responses) {
     this.engine = engine;
     this.options = engine.options();
     this.sessions = sessions;
     this.responses = responses;
+    this.gate = new HandshakeGate(options, sessions, responses, engine.observer);
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -69,7 +65,7 @@ final class Router {
     EngineRequest req = ex.request();
     try {
       Route r = Route.parse(req, options.cors() != null);
-      Refuser refuser = refuser(ex);
+      HandshakeGate.Refuser refuser = refuser(ex);
       switch (r.kind()) {
         case PREFLIGHT -> preflight(ex, options.cors());
         case SESSION -> {
@@ -136,7 +132,7 @@ final class Router {
     }
   }
 
-  private void pollingHandshake(HttpExchange ex, Route r, Refuser refuser) {
+  private void pollingHandshake(HttpExchange ex, Route r, HandshakeGate.Refuser refuser) {
     if (!"GET".equals(r.method())) {
       responses.fail(ex, HandshakeError.BAD_HANDSHAKE_METHOD, null, ctx("method", r.method()));
       return;
@@ -146,7 +142,7 @@ final class Router {
       return;
     }
     EngineRequest req = ex.request();
-    admitHandshake(req, r, refuser, (pv, id) -> {
+    gate.admit(req, r, refuser, (pv, id) -> {
       Lane lane = ex.laneForNewSession();
       Session s = new Session(engine, id, pv, req.withoutHandshakeHeaders(), lane);
       if (!sessions.register(s)) {
@@ -173,7 +169,7 @@ final class Router {
     EngineRequest req = up.request();
     try {
       Route r = Route.parse(req, false);
-      Refuser refuser = refuser(up);
+      HandshakeGate.Refuser refuser = refuser(up);
       switch (r.kind()) {
         case SESSION -> {
           if (transportAndOriginValid(r, refuser)) {
@@ -231,13 +227,13 @@ final class Router {
     });
   }
 
-  private void wsHandshake(WsUpgrade up, Route r, Refuser refuser) {
+  private void wsHandshake(WsUpgrade up, Route r, HandshakeGate.Refuser refuser) {
     if (r.transport() != TransportType.WEBSOCKET) {
       responses.reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "TRANSPORT_HANDSHAKE_ERROR"));
       return;
     }
     EngineRequest req = up.request();
-    admitHandshake(req, r, refuser, (pv, id) -> {
+    gate.admit(req, r, refuser, (pv, id) -> {
       Headers h = responses.headers(req);
       responses.applyHeadersHook(h, req, true);
       Lane lane = up.laneForNewSession();
@@ -268,19 +264,8 @@ final class Router {
 
   // ------------------------------------------------------------------ checks shared by both entry points
 
-  /** How a refusal reaches the client: a polling response, or a WebSocket handshake refused before the 101. */
-  private interface Refuser {
-    void refuse(HandshakeError error, String message, Map<String, Object> context);
-
-    /**
-     * Refuses a handshake with 503: polling with {@code {"code":3,"message":why}}, a WebSocket with the
-     * message as text/html before any 101.
-     */
-    void unavailable(String why);
-  }
-
-  private Refuser refuser(HttpExchange ex) {
-    return new Refuser() {
+  private HandshakeGate.Refuser refuser(HttpExchange ex) {
+    return new HandshakeGate.Refuser() {
       @Override
       public void refuse(HandshakeError error, String message, Map<String, Object> context) {
         responses.fail(ex, error, message, context);
@@ -295,8 +280,8 @@ final class Router {
     };
   }
 
-  private Refuser refuser(WsUpgrade up) {
-    return new Refuser() {
+  private HandshakeGate.Refuser refuser(WsUpgrade up) {
+    return new HandshakeGate.Refuser() {
       @Override
       public void refuse(HandshakeError error, String message, Map<String, Object> context) {
         responses.reject(up, error, message, context);
@@ -310,7 +295,7 @@ final class Router {
   }
 
   /** docs/protocol.md §4.4 steps 2–3: the transport is enabled and the Origin is a valid header value. */
-  private boolean transportAndOriginValid(Route r, Refuser refuser) {
+  private boolean transportAndOriginValid(Route r, HandshakeGate.Refuser refuser) {
     if (r.transport() == null || !options.transports().contains(r.transport())) {
       refuser.refuse(HandshakeError.UNKNOWN_TRANSPORT, null, ctx("transport", r.transportName()));
       return false;
@@ -321,112 +306,6 @@ final class Router {
       return false;
     }
     return true;
-  }
-
-  /** Refuses the handshake with 503 when no session may open now (draining or at capacity). */
-  private boolean refusedAsUnavailable(EngineRequest req, Refuser refuser) {
-    String why = sessions.unavailable();
-    if (why == null) {
-      return false;
-    }
-    refuser.unavailable(why);
-    boolean cap = SessionRegistry.AT_CAPACITY.equals(why);
-    if (cap) {
-      engine.observer.limitRejected(EngineObserver.Limit.SESSION_CAP);
-    }
-    responses.report(req, HandshakeError.BAD_REQUEST, why,
-        ctx("name", cap ? "SERVER_AT_CAPACITY" : "SERVER_DRAINING", "sessions", sessions.size()));
-    return true;
-  }
-
-  /**
-   * The handshake gate, for polling and WebSocket alike: the protocol (code 5), a closed or full server,
-   * the asynchronous {@code allowRequest} (code 4), then the id (code 3). {@code admitted} runs, on the
-   * thread that completed the check, only when every step passed.
-   */
-  private void admitHandshake(EngineRequest req, Route r, Refuser refuser, BiConsumer<ProtocolVersion, String> admitted) {
-    ProtocolVersion pv = r.protocol() == ProtocolVersion.V3 && !options.allowEIO3() ? null : r.protocol();
-    if (pv == null) {
-      // a missing, "5" or "abc" EIO: code 5 (a deliberate difference, docs/compatibility.md)
-      refuser.refuse(HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, null, ctx("protocol", r.eio()));
-      return;
-    }
-    if (sessions.isClosed()) {
-      refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
-      return;
-    }
-    if (refusedAsUnavailable(req, refuser)) {
-      return;
-    }
-    allow(req, denial -> {
-      if (denial != null) {
-        refuser.refuse(HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
-        return;
-      }
-      if (sessions.isClosed()) {
-        // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
-        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
-        return;
-      }
-      if (refusedAsUnavailable(req, refuser)) {
-        return;
-      }
-      String id = newId(req);
-      if (id == null) {
-        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
-        return;
-      }
-      admitted.accept(pv, id);
-    });
-  }
-
-  private interface Verdict {
-    void decided(AllowRequest.Decision denialOrNull);
-  }
-
-  private void allow(EngineRequest req, Verdict verdict) {
-    AllowRequest gate = options.allowRequest();
-    if (gate == null) {
-      verdict.decided(null);
-      return;
-    }
-    CompletionStage<AllowRequest.Decision> stage;
-    try {
-      stage = gate.check(req);
-    } catch (RuntimeException e) {
-      log.warn("allowRequest threw for {}", LogSafe.escape(req.uri()), e);
-      verdict.decided(AllowRequest.Decision.deny(null));
-      return;
-    }
-    stage.whenComplete((d, err) -> {
-      if (err != null || d == null) {
-        if (err != null) {
-          log.warn("allowRequest failed for {}", LogSafe.escape(req.uri()), err);
-        }
-        verdict.decided(AllowRequest.Decision.deny(null));
-      } else {
-        verdict.decided(d.allowed() ? null : d);
-      }
-    });
-  }
-
-  private String newId(EngineRequest req) {
-    IdGenerator gen = options.idGenerator();
-    if (gen == null) {
-      return SidGenerator.next();
-    }
-    try {
-      String id = gen.generate(req);
-      // the duplicate check here only refuses early (a WebSocket before its 101); register() decides
-      if (id == null || id.isEmpty() || sessions.contains(id)) {
-        log.warn("idGenerator returned an empty or duplicate id");
-        return null;
-      }
-      return id;
-    } catch (RuntimeException e) {
-      log.warn("idGenerator threw", e);
-      return null;
-    }
   }
 
   private static boolean validHeaderValue(String v) {
