@@ -39,7 +39,8 @@ public final class EngineIoServer {
 
   private EngineIoServer(EngineIoOptions options) {
     this.engine = new Engine(options);
-    engine.serverCreated(this); // EngineObserver#serverCreated, last: the server is complete
+    // last: the server is complete
+    engine.notifyObserver("serverCreated", observer -> observer.serverCreated(this));
   }
 
   /** A server with these options. */
@@ -105,27 +106,27 @@ public final class EngineIoServer {
 
   /** The open sockets (a live view). */
   public Collection<? extends EngineIoSocket> sockets() {
-    return engine.sessions();
+    return engine.sessions().all();
   }
 
   /** One open socket by id. */
   public Optional<EngineIoSocket> socket(String id) {
-    return Optional.ofNullable(engine.session(id));
+    return Optional.ofNullable(engine.sessions().get(id));
   }
 
   /** How many sockets are open. */
   public int socketCount() {
-    return engine.sessionCount();
+    return engine.sessions().size();
   }
 
   /** Queues a text message for every open socket; returns how many accepted it. */
   public int broadcast(String text) {
-    return engine.broadcast(Packet.message(text), text.length());
+    return engine.sessions().broadcast(Packet.message(text), text.length());
   }
 
   /** Queues a binary message for every open socket (the array is shared: do not modify it). */
   public int broadcast(byte[] data) {
-    return engine.broadcast(Packet.message(data), data.length);
+    return engine.sessions().broadcast(Packet.message(data), data.length);
   }
 
   /** Queues a binary message (copied once) for every open socket. */
@@ -166,12 +167,12 @@ public final class EngineIoServer {
     for (RunningServer r : copy) {
       r.close();
     }
-    engine.close();
+    engine.sessions().close();
   }
 
   /** Closes every socket without stopping runtimes (used by runtimes on their own shutdown). */
   public void closeSessions() {
-    engine.close();
+    engine.sessions().close();
   }
 
   /**
@@ -200,7 +201,7 @@ public final class EngineIoServer {
       long left = Math.max(0, end - System.nanoTime());
       r.close(java.time.Duration.ofNanos(left));
     }
-    return graceful && engine.sessionCount() == 0;
+    return graceful && engine.sessions().size() == 0;
   }
 
   /**
@@ -211,13 +212,13 @@ public final class EngineIoServer {
    * @return true when every socket closed before the deadline
    */
   public boolean closeSessions(java.time.Duration deadline) {
-    java.util.concurrent.CompletableFuture<Void> empty = engine.whenEmpty();
-    engine.close();
+    java.util.concurrent.CompletableFuture<Void> empty = engine.sessions().whenEmpty();
+    engine.sessions().close();
     if (await(empty, deadline.toMillis())) {
       return true;
     }
-    engine.forceClose("shutdown deadline");
-    await(engine.whenEmpty(), FORCED_CLOSE_GRACE_MILLIS);
+    engine.sessions().forceClose("shutdown deadline");
+    await(engine.sessions().whenEmpty(), FORCED_CLOSE_GRACE_MILLIS);
     return false;
   }
 
@@ -251,7 +252,7 @@ public final class EngineIoServer {
    */
   public java.util.concurrent.CompletableFuture<Void> drain(java.time.Duration window) {
     Objects.requireNonNull(window, "window");
-    return engine.drain(window.toMillis());
+    return engine.sessions().drain(window.toMillis());
   }
 
   /**
@@ -259,12 +260,12 @@ public final class EngineIoServer {
    * has begun. Serve it on a readiness probe so that the load balancer stops routing here.
    */
   public boolean isReady() {
-    return engine.isReady();
+    return engine.sessions().isReady();
   }
 
   /** True once {@link #drain} was called. */
   public boolean isDraining() {
-    return engine.isDraining();
+    return engine.sessions().isDraining();
   }
 
   /** Builds a server; the option setters are those of {@link EngineIoOptions.Builder}. */

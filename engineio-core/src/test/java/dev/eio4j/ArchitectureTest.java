@@ -1,6 +1,7 @@
 package dev.eio4j;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -12,7 +13,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * no class depends on an I/O library (Netty, Jakarta, {@code javax.servlet}, Jetty, Tomcat); {@code
  * protocol} depends on no other package of the core and not on slf4j; {@code codec} on none but {@code
  * protocol}, and not on slf4j; {@code spi} on neither {@code internal} nor {@code codec}; and {@code
- * internal} is used by the root API only, never by {@code protocol}, {@code codec} or {@code spi}.
+ * internal} is used by the root API only, never by {@code protocol}, {@code codec} or {@code spi}. The
+ * packages below the root form no dependency cycle, and the engine does not know the server facade
+ * that owns it.
  */
 @AnalyzeClasses(packages = "dev.eio4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -59,4 +62,16 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("dev.eio4j.internal..");
+
+  @ArchTest
+  static final ArchRule subpackagesAreFreeOfCycles = slices().matching("dev.eio4j.(*)..").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule engineDoesNotKnowTheServerFacade =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.eio4j.internal..")
+          .should()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("dev.eio4j.EngineIoServer");
 }

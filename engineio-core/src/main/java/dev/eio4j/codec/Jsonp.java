@@ -1,6 +1,7 @@
 package dev.eio4j.codec;
 
 import dev.eio4j.codec.CodecException.Reason;
+import dev.eio4j.protocol.UrlEncoded;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -79,7 +80,7 @@ public final class Jsonp {
           if (d != null) {
             throw new CodecException(Reason.BAD_FORM_BODY, "more than one 'd' field in form body");
           }
-          d = eq < 0 ? "" : formDecode(body, eq + 1, end);
+          d = eq < 0 ? "" : UrlEncoded.decode(body, eq + 1, end);
         }
       }
       pos = end + 1;
@@ -127,37 +128,7 @@ public final class Jsonp {
     if (to - from > 3) { // "d" is at most "%64": longer names are never "d"
       return false;
     }
-    return "d".equals(formDecode(b, from, to));
-  }
-
-  private static String formDecode(byte[] b, int from, int to) {
-    byte[] out = new byte[to - from];
-    int o = 0;
-    for (int i = from; i < to; i++) {
-      byte c = b[i];
-      if (c == '+') {
-        out[o++] = ' ';
-      } else if (c == '%' && i + 2 < to && hex(b[i + 1]) >= 0 && hex(b[i + 2]) >= 0) {
-        out[o++] = (byte) ((hex(b[i + 1]) << 4) | hex(b[i + 2]));
-        i += 2;
-      } else {
-        out[o++] = c;
-      }
-    }
-    return new String(out, 0, o, StandardCharsets.UTF_8);
-  }
-
-  private static int hex(byte c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return "d".equals(UrlEncoded.decode(b, from, to));
   }
 
   private static int indexOf(byte[] b, byte target, int from, int to) {

@@ -4,8 +4,6 @@ import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineObserver;
 import dev.eio4j.codec.CodecException;
 import dev.eio4j.codec.DecodedPayload;
-import dev.eio4j.codec.Jsonp;
-import dev.eio4j.codec.PayloadCodec;
 import dev.eio4j.protocol.Packet;
 import dev.eio4j.protocol.PacketType;
 import dev.eio4j.protocol.ProtocolVersion;
@@ -13,14 +11,10 @@ import dev.eio4j.protocol.TransportType;
 import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * HTTP long-polling (XHR, or JSONP when the handshake carried {@code j}). One GET may be held and one
@@ -44,6 +38,7 @@ final class PollingTransport extends Transport {
   /** Packets of one POST delivered per lane task. */
   static final int SLICE = 256;
 
+  private final Responses responses;
   private final boolean base64; // b64 on the handshake, or JSONP: binary goes as base64
   private final String jsonpIndex; // null for XHR
   private HttpExchange pendingGet;
@@ -55,8 +50,9 @@ final class PollingTransport extends Transport {
   private boolean closeDeferred;
   private boolean discarded;
 
-  PollingTransport(Session session, boolean b64, String jsonpIndex) {
+  PollingTransport(Session session, Responses responses, boolean b64, String jsonpIndex) {
     super(session);
+    this.responses = responses;
     this.jsonpIndex = jsonpIndex;
     this.base64 = b64 || jsonpIndex != null;
   }
@@ -106,9 +102,9 @@ final class PollingTransport extends Transport {
                     session.finish(DisconnectReason.TRANSPORT_ERROR, "poll connection closed prematurely");
                   }
                 }));
-    if (session.probeAnswered() && !closeDeferred) {
+    if (session.upgrade.probeAnswered() && !closeDeferred) {
       parkedGet = exchange;
-      parkTimer = session.lane.schedule(Session.NOOP_TICK_MS, this::parkTimeUp);
+      parkTimer = session.lane.schedule(Upgrade.NOOP_TICK_MS, this::parkTimeUp);
       return;
     }
     hold(exchange);
@@ -133,7 +129,7 @@ final class PollingTransport extends Transport {
       return;
     }
     hold(get);
-    if (pendingGet == get && session.probeAnswered()) {
+    if (pendingGet == get && session.upgrade.probeAnswered()) {
       send(new ArrayList<>(List.of(Packet.NOOP))); // what the reference's tick would have sent
     }
   }
@@ -213,13 +209,13 @@ final class PollingTransport extends Transport {
       return; // aborted by an overlapping POST
     }
     int max = session.options.maxPacketsPerPayload();
-    if (jsonpIndex == null && session.protocol == ProtocolVersion.V4 && countSeparators(body) >= max) {
+    if (jsonpIndex == null && session.protocol == ProtocolVersion.V4 && PollingCodec.countSeparators(body) >= max) {
       tooManyPackets(exchange, max); // refused before any packet object is made
       return;
     }
     DecodedPayload decoded;
     try {
-      decoded = decode(body, binaryBody);
+      decoded = PollingCodec.decode(session.protocol, jsonpIndex, body, binaryBody);
     } catch (CodecException e) {
       decoded = new DecodedPayload(List.of(), e);
     }
@@ -266,10 +262,10 @@ final class PollingTransport extends Transport {
       session.onParseError(decoded.error().getMessage());
     }
     // 200 ok even when the body was malformed (the reference does the same; docs/protocol.md §6.1)
-    Headers h = session.engine.responseHeaders(exchange.request(), false);
+    Headers h = responses.headers(exchange.request());
     h.set("Content-Type", "text/html");
     h.set("cache-control", "no-store");
-    session.engine.applyHeadersHook(h, exchange.request(), false);
+    responses.applyHeadersHook(h, exchange.request(), false);
     exchange.respond(200, h, OK);
   }
 
@@ -279,31 +275,6 @@ final class PollingTransport extends Transport {
     session.observer().limitRejected(EngineObserver.Limit.TOO_MANY_PACKETS);
     respondEmpty(exchange, 400);
     session.finish(DisconnectReason.TRANSPORT_ERROR, "more than " + max + " packets in one payload");
-  }
-
-  /** How many record separators (0x1e) a v4 payload holds: one less than its packets. */
-  private static int countSeparators(byte[] body) {
-    int n = 0;
-    for (byte b : body) {
-      if (b == 0x1e) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private DecodedPayload decode(byte[] body, boolean binaryBody) throws CodecException {
-    if (jsonpIndex != null) {
-      String payload = Jsonp.decodeFormBody(body);
-      return session.protocol == ProtocolVersion.V4 ? PayloadCodec.decodeV4(payload) : PayloadCodec.decodeV3String(payload);
-    }
-    if (session.protocol == ProtocolVersion.V4) {
-      return PayloadCodec.decodeV4(new String(body, StandardCharsets.UTF_8));
-    }
-    if (binaryBody) {
-      return PayloadCodec.decodeV3Binary(body);
-    }
-    return PayloadCodec.decodeV3String(new String(body, StandardCharsets.UTF_8));
   }
 
   @Override
@@ -331,20 +302,10 @@ final class PollingTransport extends Transport {
   }
 
   private void write(HttpExchange get, List<Packet> packets, boolean handshake) {
-    byte[] body;
-    String contentType = "text/plain; charset=UTF-8";
-    if (session.protocol == ProtocolVersion.V4) {
-      String payload = PayloadCodec.encodeV4(packets);
-      body = (jsonpIndex != null ? Jsonp.wrap(jsonpIndex, payload) : payload).getBytes(StandardCharsets.UTF_8);
-    } else if (!base64 && anyBinary(packets)) {
-      body = PayloadCodec.encodeV3Binary(packets);
-      contentType = "application/octet-stream";
-    } else {
-      String payload = PayloadCodec.encodeV3String(packets);
-      body = (jsonpIndex != null ? Jsonp.wrap(jsonpIndex, payload) : payload).getBytes(StandardCharsets.UTF_8);
-    }
-    Headers h = session.engine.responseHeaders(get.request(), handshake);
-    h.set("Content-Type", contentType);
+    PollingCodec.Body encoded = PollingCodec.encode(session.protocol, base64, jsonpIndex, packets);
+    byte[] body = encoded.bytes();
+    Headers h = responses.headers(get.request());
+    h.set("Content-Type", encoded.contentType());
     h.set("cache-control", "no-store");
     String ua = get.request().header("User-Agent");
     if (ua != null && (ua.contains(";MSIE") || ua.contains("Trident/"))) {
@@ -353,12 +314,12 @@ final class PollingTransport extends Transport {
     if (handshake && session.options.cookie() != null) {
       h.add("Set-Cookie", session.options.cookie().headerValue(session.id));
     }
-    session.engine.applyHeadersHook(h, get.request(), handshake);
+    responses.applyHeadersHook(h, get.request(), handshake);
     session.observer().packetsOut(TransportType.POLLING, packets.size(), body.length);
     if (session.options.httpCompression() && body.length >= session.options.compressionThreshold()) {
-      String encoding = acceptedEncoding(get.request().header("Accept-Encoding"));
+      String encoding = PollingCodec.acceptedEncoding(get.request().header("Accept-Encoding"));
       if (encoding != null) {
-        byte[] compressed = compress(body, encoding);
+        byte[] compressed = PollingCodec.compress(body, encoding);
         if (compressed != null) {
           body = compressed;
           h.set("Content-Encoding", encoding);
@@ -368,64 +329,8 @@ final class PollingTransport extends Transport {
     get.respond(200, h, body);
   }
 
-  private static boolean anyBinary(List<Packet> packets) {
-    for (Packet p : packets) {
-      if (p.isBinary()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** gzip is preferred when both are offered; {@code br} is ignored (docs/protocol.md §8.3). */
-  static String acceptedEncoding(String accept) {
-    if (accept == null) {
-      return null;
-    }
-    boolean gzip = false;
-    boolean deflate = false;
-    for (String part : accept.split(",")) {
-      String token = part.trim();
-      int semi = token.indexOf(';');
-      String name = (semi < 0 ? token : token.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-      if (semi >= 0 && qualityIsZero(token.substring(semi + 1))) {
-        continue; // q=0: refused
-      }
-      if (name.equals("gzip")) {
-        gzip = true;
-      } else if (name.equals("deflate")) {
-        deflate = true;
-      }
-    }
-    return gzip ? "gzip" : deflate ? "deflate" : null;
-  }
-
-  private static boolean qualityIsZero(String params) {
-    for (String param : params.split(";")) {
-      String p = param.trim();
-      if (p.startsWith("q=")) {
-        try {
-          return Double.parseDouble(p.substring(2).trim()) <= 0.0;
-        } catch (NumberFormatException e) {
-          return false;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static byte[] compress(byte[] body, String encoding) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 2 + 64);
-    try (var z = encoding.equals("gzip") ? new GZIPOutputStream(out) : new DeflaterOutputStream(out)) {
-      z.write(body);
-    } catch (IOException e) {
-      return null;
-    }
-    return out.toByteArray();
-  }
-
   private void respondEmpty(HttpExchange exchange, int status) {
-    Headers h = session.engine.responseHeaders(exchange.request(), false);
+    Headers h = responses.headers(exchange.request());
     exchange.respond(status, h, EMPTY);
   }
 
@@ -466,7 +371,7 @@ final class PollingTransport extends Transport {
     HttpExchange parked = unpark();
     if (parked != null) {
       // it reached the session before the 5 but was sent after 3probe: answered as if it had come after
-      session.engine.refuseAfterUpgrade(parked, session);
+      responses.refuseAfterUpgrade(parked, session);
     }
     if (pendingGet != null) {
       // a GET still held when the upgrade commits gets the close packet (docs/protocol.md §6.3, T/07 C)

@@ -1,12 +1,12 @@
 package dev.eio4j.internal;
 
 import dev.eio4j.DisconnectReason;
-import dev.eio4j.EngineIoServer;
 import dev.eio4j.EngineObserver;
 import dev.eio4j.HandshakeError;
 import dev.eio4j.protocol.ProtocolVersion;
 import dev.eio4j.protocol.TransportType;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +37,15 @@ final class SafeObserver implements EngineObserver {
     }
   }
 
-  @Override
-  public void serverCreated(EngineIoServer server) {
+  /**
+   * Runs an event that this wrapper has no method for (one whose argument type the engine must not
+   * see, such as the server facade) with the same isolation as the others.
+   */
+  void guarded(String event, Consumer<EngineObserver> call) {
     try {
-      delegate.serverCreated(server);
+      call.accept(delegate);
     } catch (RuntimeException e) {
-      failed("serverCreated", e);
+      failed(event, e);
     }
   }
 

@@ -4,7 +4,6 @@ import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoSocket;
 import dev.eio4j.EngineObserver;
-import dev.eio4j.EngineObserver.UpgradeFailure;
 import dev.eio4j.Message;
 import dev.eio4j.OverflowPolicy;
 import dev.eio4j.ReadyState;
@@ -21,34 +20,24 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One session: its state machine, write buffer, heartbeat and upgrade. Every field marked "lane" is
- * touched only on {@link #lane}; public methods of {@link EngineIoSocket} hop onto it. There is no lock
- * in this class and nothing here blocks.
+ * One session: its state machine, write buffer, packet dispatch and its one close path. The heartbeat
+ * ({@link Heartbeat}), the upgrade ({@link Upgrade}) and the listeners ({@link SocketListeners}) are its
+ * parts. Every field marked "lane" is touched only on {@link #lane}; public methods of {@link
+ * EngineIoSocket} hop onto it. There is no lock in this class and nothing here blocks.
  *
- * <p>States: {@code OPENING → OPEN → CLOSING → CLOSED}. Upgrade: {@code NONE → PROBING (WS accepted)
- * → PROBED (3probe sent) → UPGRADED}, or back to {@code NONE} when the probe fails. {@link
- * #finish(DisconnectReason, String)} is the only way to {@code CLOSED}: it cancels every timer, releases
- * the transports, removes the session from the registry and emits the close event exactly once.
+ * <p>States: {@code OPENING → OPEN → CLOSING → CLOSED}. {@link #finish(DisconnectReason, String)} is
+ * the only way to {@code CLOSED}: it cancels every timer (the heartbeat's, the upgrade's, the close
+ * deadline), releases the transports, removes the session from the registry and emits the close event
+ * exactly once.
  */
-public final class Session implements EngineIoSocket {
+public final class Session extends SocketListeners {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
-  /** The upgrade's noop tick, and how long a GET that arrives after the probe waits for the upgrade. */
-  static final long NOOP_TICK_MS = 100;
   private static final int WS_POLICY_VIOLATION = 1008;
-
-  enum UpgradeState {
-    NONE,
-    PROBING,
-    PROBED,
-    UPGRADED
-  }
 
   final Engine engine;
   final String id;
@@ -56,8 +45,6 @@ public final class Session implements EngineIoSocket {
   final EngineRequest request;
   final Lane lane;
   final EngineIoOptions options;
-  private final Executor events;
-
   private volatile ReadyState state = ReadyState.OPENING; // written on lane only
   private volatile Transport transport; // written on lane only
   private final ArrayDeque<Packet> writeBuffer = new ArrayDeque<>(4); // lane
@@ -65,18 +52,8 @@ public final class Session implements EngineIoSocket {
   private boolean flushScheduled; // lane
   private boolean closeAfterDrain; // lane
 
-  // heartbeat (lane)
-  private Cancellable pingIntervalTimer = Cancellable.NONE;
-  private Cancellable pingTimeoutTimer = Cancellable.NONE;
-  private boolean awaitingPong;
-  private boolean graceUsed;
-  private long pingHandedAt = -1; // lane clock when the awaited ping reached the transport; observer only
-
-  // upgrade (lane)
-  private volatile UpgradeState upgradeState = UpgradeState.NONE; // written on lane only
-  private WsTransport upgrading;
-  private Cancellable upgradeTimer = Cancellable.NONE;
-  private Cancellable noopTicker = Cancellable.NONE;
+  final Heartbeat heartbeat; // lane
+  final Upgrade upgrade; // lane
 
   private Cancellable closeTimer = Cancellable.NONE; // lane
 
@@ -84,23 +61,12 @@ public final class Session implements EngineIoSocket {
   private boolean opened; // lane: open() ran, so the observer saw sessionOpened
   private long openedAt; // lane clock at open(); observer only
 
-  // Set by close() on the caller's thread, before the close hops onto the lane, so that a send() made
-  // right after close() from a thread other than the lane already returns CLOSED (EngineIoSocket#close:
-  // "Sends after this return CLOSED"). Without it such a send returned QUEUED and was silently dropped.
+  // Set by close() on the caller's thread before the close hops onto the lane: once set, every send
+  // returns CLOSED, whatever thread it comes from (EngineIoSocket#close).
   private volatile boolean closeCalled;
 
-  private final ListenerList<Consumer<Message>> messageListeners = new ListenerList<>();
-  private final ListenerList<CloseListener> closeListeners = new ListenerList<>();
-  private final ListenerList<Consumer<TransportType>> upgradingListeners = new ListenerList<>();
-  private final ListenerList<Consumer<TransportType>> upgradeListeners = new ListenerList<>();
-  private final ListenerList<Consumer<Packet>> packetListeners = new ListenerList<>();
-  private final ListenerList<Consumer<Packet>> packetCreateListeners = new ListenerList<>();
-  private final ListenerList<Consumer<List<Packet>>> flushListeners = new ListenerList<>();
-  private final ListenerList<Runnable> drainListeners = new ListenerList<>();
-  private final ListenerList<Runnable> heartbeatListeners = new ListenerList<>();
-  private final ListenerList<Runnable> writableListeners = new ListenerList<>();
-
   Session(Engine engine, String id, ProtocolVersion protocol, EngineRequest request, Lane lane) {
+    super(id, engine.options().listenerExecutor());
     this.engine = engine;
     this.id = id;
     this.protocol = protocol;
@@ -108,8 +74,8 @@ public final class Session implements EngineIoSocket {
     this.lane = lane;
     this.options = engine.options();
     this.observer = engine.observer;
-    Executor ex = options.listenerExecutor();
-    this.events = ex == null ? null : new SerialExecutor(ex);
+    this.heartbeat = new Heartbeat(this);
+    this.upgrade = new Upgrade(this);
   }
 
   // ---------------------------------------------------------------- public API (any thread)
@@ -175,78 +141,12 @@ public final class Session implements EngineIoSocket {
   @Override
   public void close() {
     closeCalled = true;
-    runOnLane(this::closeRequested);
-  }
-
-  @Override
-  public EngineIoSocket onMessage(Consumer<Message> listener) {
-    messageListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onClose(Consumer<DisconnectReason> listener) {
-    closeListeners.add((reason, description) -> listener.accept(reason));
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onClose(CloseListener listener) {
-    closeListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onUpgrading(Consumer<TransportType> listener) {
-    upgradingListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onUpgrade(Consumer<TransportType> listener) {
-    upgradeListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onPacket(Consumer<Packet> listener) {
-    packetListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onPacketCreate(Consumer<Packet> listener) {
-    packetCreateListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onFlush(Consumer<List<Packet>> listener) {
-    flushListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onDrain(Runnable listener) {
-    drainListeners.add(listener);
-    return this;
-  }
-
-  @Override
-  public EngineIoSocket onHeartbeat(Runnable listener) {
-    heartbeatListeners.add(listener);
-    return this;
+    lane.runOrExecute(this::closeRequested);
   }
 
   @Override
   public boolean isWritable() {
     return state == ReadyState.OPEN && !closeCalled && buffered.get() <= lowWaterMark();
-  }
-
-  @Override
-  public EngineIoSocket onWritable(Runnable listener) {
-    writableListeners.add(listener);
-    return this;
   }
 
   // ---------------------------------------------------------------- backpressure and forced ends
@@ -263,7 +163,7 @@ public final class Session implements EngineIoSocket {
     long now = buffered.get();
     long low = lowWaterMark();
     if (bytes > 0 && now <= low && now + bytes > low && state == ReadyState.OPEN) {
-      emitEach(writableListeners, Runnable::run);
+      emitWritable();
     }
   }
 
@@ -277,7 +177,7 @@ public final class Session implements EngineIoSocket {
       return;
     }
     closeCalled = true;
-    runOnLane(
+    lane.runOrExecute(
         () -> {
           if (state == ReadyState.CLOSED) {
             return;
@@ -296,7 +196,7 @@ public final class Session implements EngineIoSocket {
    */
   void forceClose(String description) {
     closeCalled = true;
-    runOnLane(() -> finish(DisconnectReason.FORCED_CLOSE, description));
+    lane.runOrExecute(() -> finish(DisconnectReason.FORCED_CLOSE, description));
   }
 
   @Override
@@ -319,7 +219,7 @@ public final class Session implements EngineIoSocket {
       onOverflow();
       return SendResult.BUFFER_FULL;
     }
-    runOnLane(
+    lane.runOrExecute(
         () -> {
           if (state != ReadyState.OPEN) {
             buffered.addAndGet(-size);
@@ -330,14 +230,6 @@ public final class Session implements EngineIoSocket {
     return SendResult.QUEUED;
   }
 
-  private void runOnLane(Runnable task) {
-    if (lane.inLane()) {
-      task.run();
-    } else {
-      lane.execute(task);
-    }
-  }
-
   /** Queues a packet and schedules a flush at the end of the current lane task (lane). */
   void sendPacket(Packet packet, long accountedSize) {
     if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
@@ -346,7 +238,7 @@ public final class Session implements EngineIoSocket {
     }
     writeBuffer.add(packet);
     queuedBytes += accountedSize;
-    emitPacket(packetCreateListeners, packet);
+    emitPacketCreate(packet);
     scheduleFlush();
   }
 
@@ -380,12 +272,10 @@ public final class Session implements EngineIoSocket {
     pongQueued = false;
     // before send: the send may finish the session, which then releases only what is still queued
     buffered.addAndGet(-bytes);
-    emitEach(flushListeners, l -> l.accept(batch));
-    if (awaitingPong && pingHandedAt < 0 && engine.observing && batch.contains(Packet.PING)) {
-      pingHandedAt = lane.nowMillis(); // the heartbeat round trip starts when the ping reaches the wire
-    }
+    emitFlush(batch);
+    heartbeat.flushed(batch, engine.observing);
     t.send(batch);
-    emitEach(drainListeners, Runnable::run);
+    emitDrain();
     released(bytes);
     if (closeAfterDrain && state == ReadyState.CLOSING) {
       closeAfterDrain = false;
@@ -425,7 +315,7 @@ public final class Session implements EngineIoSocket {
     if (options.initialPacket() != null) {
       sendPacket(Packet.message(options.initialPacket()), 0);
     }
-    startHeartbeat();
+    heartbeat.start();
     engine.announce(this);
     flush();
   }
@@ -437,16 +327,12 @@ public final class Session implements EngineIoSocket {
     if (state != ReadyState.OPEN) {
       return;
     }
-    emitPacket(packetListeners, packet);
-    if (awaitingPong && !graceUsed && packet.type() != PacketType.PONG && protocol == ProtocolVersion.V4) {
-      // docs/protocol.md §5.1: any non-pong packet restarts the pong wait once per ping (6.6.x grace rule)
-      graceUsed = true;
-      armPingTimeout(options.pingTimeout().toMillis());
-    }
+    emitPacket(packet);
+    heartbeat.received(packet.type());
     switch (packet.type()) {
       case PING -> {
         if (protocol == ProtocolVersion.V3) {
-          armPingTimeout(v3Timeout());
+          heartbeat.clientPinged();
           // a pong costs its overhead like any packet; past the budget a ping is not answered again
           // while a pong is still queued, so a client that pings without ever polling cannot grow the queue
           long cost = EngineIoOptions.PACKET_OVERHEAD_BYTES;
@@ -462,13 +348,7 @@ public final class Session implements EngineIoSocket {
       }
       case PONG -> {
         if (protocol == ProtocolVersion.V4) {
-          if (awaitingPong && pingHandedAt >= 0) {
-            observer.heartbeatRtt(transport(), lane.nowMillis() - pingHandedAt);
-          }
-          awaitingPong = false;
-          pingHandedAt = -1;
-          pingTimeoutTimer.cancel();
-          schedulePing();
+          heartbeat.pongReceived();
           emitHeartbeat();
         } else {
           finish(DisconnectReason.TRANSPORT_ERROR, "invalid heartbeat direction");
@@ -476,7 +356,7 @@ public final class Session implements EngineIoSocket {
       }
       case MESSAGE -> {
         Message m = packet.isBinary() ? Message.binary(packet.binary()) : Message.text(packet.text() == null ? "" : packet.text());
-        emitEach(messageListeners, l -> l.accept(m));
+        emitMessage(m);
       }
       case CLOSE -> finish(DisconnectReason.TRANSPORT_CLOSE, null); // over WS; polling handles its own
       default -> {
@@ -494,144 +374,11 @@ public final class Session implements EngineIoSocket {
     finish(DisconnectReason.PARSE_ERROR, detail);
   }
 
-  // ---------------------------------------------------------------- heartbeat
-
-  private void startHeartbeat() {
-    if (protocol == ProtocolVersion.V4) {
-      schedulePing();
-    } else {
-      armPingTimeout(v3Timeout());
-    }
-  }
-
-  private long v3Timeout() {
-    return options.pingInterval().toMillis() + options.pingTimeout().toMillis();
-  }
-
-  private void schedulePing() {
-    pingIntervalTimer.cancel();
-    pingIntervalTimer =
-        lane.schedule(
-            options.pingInterval().toMillis(),
-            () -> {
-              if (state != ReadyState.OPEN && state != ReadyState.CLOSING) {
-                return;
-              }
-              awaitingPong = true;
-              graceUsed = false;
-              pingHandedAt = -1;
-              sendPacket(Packet.PING, 0);
-              armPingTimeout(options.pingTimeout().toMillis());
-            });
-  }
-
-  private void armPingTimeout(long millis) {
-    pingTimeoutTimer.cancel();
-    pingTimeoutTimer = lane.schedule(millis, () -> finish(DisconnectReason.PING_TIMEOUT, null));
-  }
-
-  // ---------------------------------------------------------------- upgrade
-
-  /** A WebSocket carrying this session's sid was accepted (lane). */
-  void startUpgrade(WsTransport ws) {
-    if (state != ReadyState.OPEN
-        || upgradeState != UpgradeState.NONE
-        || !(transport instanceof PollingTransport)) {
-      ws.closeConnection();
-      return;
-    }
-    upgradeTransition(UpgradeState.PROBING, null);
-    upgrading = ws;
-    observer.upgradeStarted(protocol);
-    upgradeTimer =
-        lane.schedule(
-            options.upgradeTimeout().toMillis(), () -> abortUpgrade(UpgradeFailure.TIMEOUT, "upgrade timeout"));
-  }
-
-  /** A packet on the WebSocket being probed (lane). */
-  void onProbePacket(WsTransport ws, Packet packet) {
-    if (ws != upgrading) {
-      return;
-    }
-    if (packet.type() == PacketType.PING && "probe".equals(packet.text()) && upgradeState == UpgradeState.PROBING) {
-      ws.sendDirect(Packet.PROBE_PONG);
-      upgradeTransition(UpgradeState.PROBED, null);
-      TransportType t = TransportType.WEBSOCKET;
-      emitEach(upgradingListeners, l -> l.accept(t));
-      noopTicker = lane.schedule(NOOP_TICK_MS, this::noopTick);
-    } else if (packet.type() == PacketType.UPGRADE) {
-      if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
-        abortUpgrade(UpgradeFailure.SOCKET_CLOSED, "socket closing");
-        return;
-      }
-      commitUpgrade(ws);
-    } else {
-      abortUpgrade(UpgradeFailure.PROBE_ABORTED, "invalid packet during upgrade: " + packet.type());
-    }
-  }
-
-  private void noopTick() {
-    if (upgrading == null) {
-      return;
-    }
-    if (transport instanceof PollingTransport p && p.writable()) {
-      p.send(List.of(Packet.NOOP));
-    }
-    noopTicker = lane.schedule(NOOP_TICK_MS, this::noopTick);
-  }
-
-  private void commitUpgrade(WsTransport ws) {
-    upgradeTimer.cancel();
-    noopTicker.cancel();
+  /** The session's transport becomes {@code next} (the upgrade's commit); returns the one it replaces. */
+  Transport switchTransport(Transport next) {
     Transport old = transport;
-    upgrading = null;
-    upgradeTransition(UpgradeState.UPGRADED, null);
-    transport = ws;
-    ws.promoted();
-    if (old != null) {
-      old.discard();
-    }
-    observer.upgraded(protocol, old == null ? TransportType.POLLING : old.type(), TransportType.WEBSOCKET);
-    if (protocol == ProtocolVersion.V3) {
-      // [ref-bug] fixed: the reference never re-arms the v3 heartbeat after an upgrade (docs/protocol.md §5.2)
-      armPingTimeout(v3Timeout());
-    }
-    TransportType t = TransportType.WEBSOCKET;
-    emitEach(upgradeListeners, l -> l.accept(t));
-    flush();
-  }
-
-  /** The probe failed or timed out: close its WebSocket, stay on polling (lane). */
-  void abortUpgrade(UpgradeFailure reason, String why) {
-    WsTransport ws = upgrading;
-    if (ws == null) {
-      return;
-    }
-    upgradeTransition(UpgradeState.NONE, why);
-    observer.upgradeFailed(protocol, reason);
-    upgrading = null;
-    upgradeTimer.cancel();
-    noopTicker.cancel();
-    ws.closeConnection();
-    if (transport instanceof PollingTransport p) {
-      p.upgradeAborted();
-    }
-  }
-
-  /** The WebSocket being probed went away (lane). */
-  void onProbeClosed(WsTransport ws) {
-    if (ws == upgrading) {
-      abortUpgrade(UpgradeFailure.SOCKET_CLOSED, "probe transport closed");
-    }
-  }
-
-  boolean upgradingOrUpgraded() {
-    return upgradeState != UpgradeState.NONE;
-  }
-
-  /** True between the {@code 3probe} and the end of the upgrade (lane). */
-  boolean probeAnswered() {
-    return upgradeState == UpgradeState.PROBED;
+    transport = next;
+    return old;
   }
 
   // ---------------------------------------------------------------- closing
@@ -642,9 +389,8 @@ public final class Session implements EngineIoSocket {
       return;
     }
     setState(ReadyState.CLOSING);
-    // A closing session sends no ping and awaits no pong: closeTimeout is its only deadline. (Before,
-    // the heartbeat kept running, and a ping that could no longer be queued still armed the timeout.)
-    stopHeartbeat();
+    // a closing session sends no ping and awaits no pong: closeTimeout is its only deadline
+    heartbeat.cancel();
     if (!writeBuffer.isEmpty()) {
       closeAfterDrain = true; // wait for the next drain, then close (docs/protocol.md §8)
       armCloseTimeout();
@@ -652,13 +398,6 @@ public final class Session implements EngineIoSocket {
       return;
     }
     closeTransport();
-  }
-
-  private void stopHeartbeat() {
-    pingIntervalTimer.cancel();
-    pingTimeoutTimer.cancel();
-    awaitingPong = false;
-    pingHandedAt = -1;
   }
 
   private void closeTransport() {
@@ -708,9 +447,8 @@ public final class Session implements EngineIoSocket {
     if (state == ReadyState.CLOSED) {
       return;
     }
-    // Packets queued earlier in this lane task still go out if the transport can take them now: the
-    // reference flushes each send at once, so the echo of "4ok" in the POST "4ok\x1ex9" reaches the held
-    // GET before the parse error closes the session (T/05b D2).
+    // packets queued earlier in this lane task still go out if the transport can take them now, as the
+    // reference flushes each send at once (an echo reaches the held GET before a parse error closes)
     closeAfterDrain = false;
     Transport live = transport;
     if (!writeBuffer.isEmpty() && live != null && live.writable()) {
@@ -720,21 +458,11 @@ public final class Session implements EngineIoSocket {
       }
     }
     setState(ReadyState.CLOSED);
-    pingIntervalTimer.cancel();
-    pingTimeoutTimer.cancel();
-    upgradeTimer.cancel();
-    noopTicker.cancel();
+    heartbeat.cancel();
+    upgrade.cancel();
     closeTimer.cancel();
-    WsTransport probe = upgrading;
-    upgrading = null;
-    if (probe != null) {
-      upgradeTransition(UpgradeState.NONE, "session closed");
-      observer.upgradeFailed(protocol, UpgradeFailure.SOCKET_CLOSED);
-      probe.closeConnection();
-    }
-    // Release only what the dropped packets held: a send() that passed the OPEN check on another thread
-    // may still have its lane task queued, and that task gives its own size back when it finds the
-    // session closed. Resetting to 0 here made bufferedAmount() negative in that case.
+    // only what the dropped packets held: a send() whose lane task is still queued gives its own size
+    // back when it finds the session closed
     long dropped = queuedBytes;
     queuedBytes = 0;
     pongQueued = false;
@@ -748,17 +476,12 @@ public final class Session implements EngineIoSocket {
       observer.sessionClosed(protocol, transport(), reason, engine.observing ? lane.nowMillis() - openedAt : 0);
     }
     engine.removed(this, reason, description);
-    emitEach(closeListeners, l -> l.onClose(reason, description));
+    emitClose(reason, description);
   }
 
   private void setState(ReadyState next) {
     engine.debugTransition(this, "", state, next, null);
     state = next;
-  }
-
-  private void upgradeTransition(UpgradeState next, String cause) {
-    engine.debugTransition(this, "upgrade ", upgradeState, next, cause);
-    upgradeState = next;
   }
 
   /** The engine's observer ({@link EngineObserver#NOOP} when none is set). */
@@ -776,60 +499,5 @@ public final class Session implements EngineIoSocket {
 
   Transport currentTransport() {
     return transport;
-  }
-
-  // ---------------------------------------------------------------- events
-
-  private void emitHeartbeat() {
-    emitEach(heartbeatListeners, Runnable::run);
-  }
-
-  private void emitPacket(ListenerList<Consumer<Packet>> listeners, Packet p) {
-    emitEach(listeners, l -> l.accept(p));
-  }
-
-  /**
-   * Delivers one event to every listener of a list, in order, each call isolated: a listener that throws
-   * is logged and the next one still runs (before, one {@code forEach} ran them all, so the first failure
-   * starved the rest).
-   *
-   * <p>The list is read when the event is delivered, not when it is emitted. With a {@code
-   * listenerExecutor} the connection callback itself runs later on that executor, so listeners it
-   * registers are not there yet when the lane emits the first events; reading the list at emit time
-   * dropped those events, breaking the promise of {@code EngineIoServer#onConnection} that listeners
-   * registered inside it miss nothing. On the lane (no executor) delivery is immediate, so an empty list
-   * can be skipped at once.
-   */
-  private <T> void emitEach(ListenerList<T> listeners, Consumer<T> call) {
-    if (events == null && listeners.isEmpty()) {
-      return;
-    }
-    emit(
-        () -> {
-          for (T l : listeners) {
-            try {
-              call.accept(l);
-            } catch (RuntimeException e) {
-              log.error("socket {} listener threw", LogSafe.escape(id), e);
-            }
-          }
-        });
-  }
-
-  /** Runs an application callback in order for this socket, isolating failures. */
-  void emit(Runnable callback) {
-    Runnable safe =
-        () -> {
-          try {
-            callback.run();
-          } catch (RuntimeException e) {
-            log.error("socket {} listener threw", LogSafe.escape(id), e);
-          }
-        };
-    if (events == null) {
-      safe.run();
-    } else {
-      events.execute(safe);
-    }
   }
 }

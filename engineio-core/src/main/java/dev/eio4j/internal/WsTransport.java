@@ -130,17 +130,13 @@ final class WsTransport extends Transport implements WsHandler {
 
   @Override
   void failOpen() {
-    closeConnection(Engine.WS_INTERNAL_ERROR, "internal error");
+    closeConnection(Router.WS_INTERNAL_ERROR, "internal error");
   }
 
   // ------------------------------------------------ adapter callbacks (I/O thread)
 
   private void onLane(Runnable r) {
-    if (session.lane.inLane()) {
-      r.run();
-    } else {
-      session.lane.execute(r);
-    }
+    session.lane.runOrExecute(r);
   }
 
   @Override
@@ -202,7 +198,7 @@ final class WsTransport extends Transport implements WsHandler {
     if (active) {
       session.onPacket(p);
     } else {
-      session.onProbePacket(this, p);
+      session.upgrade.onProbePacket(this, p);
     }
   }
 
@@ -213,7 +209,7 @@ final class WsTransport extends Transport implements WsHandler {
     if (active) {
       session.onParseError(e.getMessage());
     } else {
-      session.abortUpgrade(EngineObserver.UpgradeFailure.PROBE_ABORTED, "undecodable probe packet");
+      session.upgrade.abort(EngineObserver.UpgradeFailure.PROBE_ABORTED, "undecodable probe packet");
     }
   }
 
@@ -228,7 +224,7 @@ final class WsTransport extends Transport implements WsHandler {
               session.finish(DisconnectReason.TRANSPORT_CLOSE, null);
             }
           } else {
-            session.onProbeClosed(this);
+            session.upgrade.onProbeClosed(this);
           }
         });
   }
@@ -255,7 +251,7 @@ final class WsTransport extends Transport implements WsHandler {
         session.finish(DisconnectReason.TRANSPORT_ERROR, description);
       }
     } else {
-      session.onProbeClosed(this);
+      session.upgrade.onProbeClosed(this);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.eio4j.spi;
 
+import dev.eio4j.protocol.UrlEncoded;
 import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -123,8 +124,8 @@ public final class EngineRequest {
       if (amp > start) {
         String pair = qs.substring(start, amp);
         int eq = pair.indexOf('=');
-        String k = FormDecoding.decode(eq < 0 ? pair : pair.substring(0, eq));
-        String v = eq < 0 ? "" : FormDecoding.decode(pair.substring(eq + 1));
+        String k = UrlEncoded.decode(eq < 0 ? pair : pair.substring(0, eq));
+        String v = eq < 0 ? "" : UrlEncoded.decode(pair.substring(eq + 1));
         out.putIfAbsent(k, v);
       }
       start = amp + 1;

@@ -21,6 +21,18 @@ public interface Lane extends Executor {
   /** True when the calling thread is currently running a task of this lane. */
   boolean inLane();
 
+  /**
+   * Runs {@code task} now when the caller is already on this lane, otherwise queues it with {@link
+   * #execute}: either way it runs on the lane, after every task queued before it from other threads.
+   */
+  default void runOrExecute(Runnable task) {
+    if (inLane()) {
+      task.run();
+    } else {
+      execute(task);
+    }
+  }
+
   /** Milliseconds of a monotonic clock (virtual in tests); used for hold times and diagnostics. */
   default long nowMillis() {
     return System.nanoTime() / 1_000_000L;

@@ -3,6 +3,7 @@ package dev.eio4j.netty.internal;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
+import dev.eio4j.spi.BoundedBody;
 import dev.eio4j.spi.Lane;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,8 +23,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One HTTP request/response on a Netty channel. The body is counted as it streams and never buffered
- * beyond the limit. Body state is confined to the channel's event loop; {@link #respond} may be called
+ * One HTTP request/response on a Netty channel. The body is counted as it streams into a {@link
+ * BoundedBody}, which holds at most one byte beyond the limit and drops everything once it is passed. Body state is confined to the channel's event loop; {@link #respond} may be called
  * from any thread.
  */
 final class NettyHttpExchange implements HttpExchange {
@@ -31,18 +32,14 @@ final class NettyHttpExchange implements HttpExchange {
   private final EngineRequest request;
   private final boolean keepAlive;
   private final long hardLimit;
-  private final long announcedLength;
   private final AtomicBoolean responded = new AtomicBoolean();
 
   // event-loop confined
-  private byte[] body = new byte[0];
-  private int size;
+  private final BoundedBody body;
   private boolean complete;
-  private boolean tooLarge;
   private boolean channelClosed;
   private boolean malformed;
   private boolean written; // a response went to the channel
-  private long limit;
   private BodyHandler handler;
   private FullHttpResponse deferred;
   private final List<Runnable> goneCallbacks = new ArrayList<>(1);
@@ -52,11 +49,7 @@ final class NettyHttpExchange implements HttpExchange {
     this.request = request;
     this.keepAlive = keepAlive;
     this.hardLimit = hardLimit;
-    this.limit = hardLimit;
-    this.announcedLength = announcedLength;
-    if (announcedLength > hardLimit) {
-      tooLarge = true;
-    }
+    this.body = new BoundedBody(hardLimit, announcedLength);
   }
 
   @Override
@@ -73,29 +66,19 @@ final class NettyHttpExchange implements HttpExchange {
   void onContent(HttpContent content) {
     ByteBuf buf = content.content();
     int n = buf.readableBytes();
-    if (n == 0 || tooLarge) {
+    if (n == 0 || malformed || body.isOverLimit()) {
       return;
     }
-    if ((long) size + n > limit) {
-      tooLarge = true;
-      body = null;
+    int start = buf.readerIndex();
+    body.append(n, (from, dst, off, len) -> buf.getBytes(start + from, dst, off, len));
+    if (body.isOverLimit()) {
       report();
       FullHttpResponse d = deferred;
       if (d != null) {
         deferred = null;
         write(d);
       }
-      return;
     }
-    if (size + n > body.length) {
-      int cap = (int) Math.min(limit, Math.max((long) body.length * 2, (long) size + n));
-      cap = Math.max(cap, Math.min(4096, (int) limit));
-      byte[] grown = new byte[Math.max(cap, size + n)];
-      System.arraycopy(body, 0, grown, 0, size);
-      body = grown;
-    }
-    buf.getBytes(buf.readerIndex(), body, size, n);
-    size += n;
   }
 
   /** The last body chunk arrived (event loop). */
@@ -115,7 +98,6 @@ final class NettyHttpExchange implements HttpExchange {
    */
   void onMalformedBody(FullHttpResponse refusal) {
     malformed = true;
-    body = null;
     responded.set(true); // an answer of the core still to come is dropped by write()
     if (deferred != null) {
       deferred.release();
@@ -164,10 +146,7 @@ final class NettyHttpExchange implements HttpExchange {
 
   private void startReading(long maxBytes, BodyHandler h) {
     this.handler = h;
-    this.limit = Math.min(maxBytes, hardLimit);
-    if (announcedLength > limit || size > limit) {
-      tooLarge = true;
-    }
+    body.narrow(Math.min(maxBytes, hardLimit));
     report();
   }
 
@@ -179,14 +158,12 @@ final class NettyHttpExchange implements HttpExchange {
     if (malformed) {
       handler = null;
       h.onError(new IOException("malformed request body"));
-    } else if (tooLarge) {
+    } else if (body.isOverLimit()) {
       handler = null;
       h.onTooLarge();
     } else if (complete) {
       handler = null;
-      byte[] b = body.length == size ? body : java.util.Arrays.copyOf(body, size);
-      body = null;
-      h.onBody(b);
+      h.onBody(body.take());
     } else if (channelClosed) {
       handler = null;
       h.onError(new IOException("connection closed before the body was complete"));
@@ -217,12 +194,12 @@ final class NettyHttpExchange implements HttpExchange {
       res.release();
       return;
     }
-    if (!complete && !tooLarge && !channelClosed) {
+    if (!complete && !body.isOverLimit() && !channelClosed) {
       deferred = res; // answer once the request has been read to its end, to keep the connection
       return;
     }
     // a body we did not read to its end (413) cannot be resynchronised: close after the response
-    boolean keep = keepAlive && complete && !tooLarge;
+    boolean keep = keepAlive && complete && !body.isOverLimit();
     HttpUtil.setKeepAlive(res, keep);
     if (!keep) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -2,8 +2,8 @@ package dev.eio4j.servlet.internal;
 
 import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.Lane;
+import dev.eio4j.spi.SerialExecutor;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorLaneScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExecutorLaneScheduler.class);
-  /** Tasks one lane runs before it yields its pool thread to other lanes. */
-  private static final int BATCH = 64;
 
   private final Executor executor;
   private final ScheduledExecutorService timer;
@@ -112,63 +110,23 @@ public final class ExecutorLaneScheduler implements AutoCloseable {
     };
   }
 
-  /**
-   * One lane: tasks queue up and one pool thread at a time drains them. {@code running} is true from the
-   * moment a drain is submitted until it ends with an empty queue.
-   */
-  static final class SerialLane implements Lane, Runnable {
-    private static final ThreadLocal<SerialLane> CURRENT = new ThreadLocal<>();
-    private final Executor executor;
+  /** One lane: the core's serial executor over the shared pool, with timers on the shared scheduler. */
+  static final class SerialLane implements Lane {
+    private final SerialExecutor serial;
     private final ScheduledExecutorService timer;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean running = new AtomicBoolean();
 
     SerialLane(Executor executor, ScheduledExecutorService timer) {
-      this.executor = executor;
+      this.serial = new SerialExecutor(executor);
       this.timer = timer;
     }
 
     @Override
     public void execute(Runnable task) {
-      tasks.add(Objects.requireNonNull(task, "task"));
-      submit();
-    }
-
-    private void submit() {
-      if (running.compareAndSet(false, true)) {
-        try {
-          executor.execute(this);
-        } catch (RejectedExecutionException e) {
-          // the pool is shut down (the runtime is closing): nothing will run these tasks any more
-          running.set(false);
-          tasks.clear();
-          log.debug("lane task rejected: the lane pool is shut down");
-        }
-      }
-    }
-
-    @Override
-    public void run() {
-      SerialLane previous = CURRENT.get();
-      CURRENT.set(this);
       try {
-        for (int i = 0; i < BATCH; i++) {
-          Runnable task = tasks.poll();
-          if (task == null) {
-            break;
-          }
-          try {
-            task.run();
-          } catch (RuntimeException | Error e) {
-            log.error("lane task failed", e);
-          }
-        }
-      } finally {
-        CURRENT.set(previous);
-        running.set(false);
-      }
-      if (!tasks.isEmpty()) {
-        submit(); // more work, or a task added while we were finishing: go round again (fairly, via the pool)
+        serial.execute(task);
+      } catch (RejectedExecutionException e) {
+        // the pool is shut down (the runtime is closing): nothing will run these tasks any more
+        log.debug("lane task rejected: the lane pool is shut down");
       }
     }
 
@@ -187,7 +145,7 @@ public final class ExecutorLaneScheduler implements AutoCloseable {
 
     @Override
     public boolean inLane() {
-      return CURRENT.get() == this;
+      return serial.isCurrent();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.eio4j.servlet.internal;
 
+import dev.eio4j.spi.BoundedBody;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
@@ -15,7 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One polling request over an {@link AsyncContext}: no thread waits while a poll is held. The body is
- * read with a {@link ReadListener} and counted as it streams (never more than the limit is kept); the
- * response is written with a {@link WriteListener}. {@link #respond} and {@link #abort} may be called
+ * read with a {@link ReadListener} and counted as it streams in a {@link BoundedBody} (never more than
+ * one byte beyond the limit is kept); the response is written with a {@link WriteListener}. {@link #respond} and {@link #abort} may be called
  * from any thread, once.
  */
 public final class ServletHttpExchange implements HttpExchange, AsyncListener {
@@ -99,37 +99,25 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
   /** Reads the body as it becomes available; container threads, one callback at a time. */
   private final class BodyReader implements ReadListener {
     private final ServletInputStream in;
-    private final long limit;
     private final BodyHandler handler;
-    private byte[] body;
-    private int size;
+    private final BoundedBody body;
     private boolean done;
 
     BodyReader(ServletInputStream in, long limit, long announced, BodyHandler handler) {
       this.in = in;
-      this.limit = limit;
       this.handler = handler;
-      // the announced length when there is one (it is within the limit), else a small start
-      this.body = new byte[(int) Math.max(0, Math.min(announced >= 0 ? announced : 4096, limit + 1))];
+      this.body = new BoundedBody(limit, announced);
     }
 
     @Override
     public void onDataAvailable() {
       try {
         while (!done && in.isReady()) {
-          if (size == body.length) {
-            if (!grow()) {
-              return;
-            }
-          }
-          int n = in.read(body, size, body.length - size);
-          if (n < 0) {
+          if (body.readFrom(in::read) < 0) {
             return; // onAllDataRead follows
           }
-          size += n;
-          if (size > limit) {
+          if (body.isOverLimit()) {
             done = true;
-            body = null;
             tooLarge = true;
             // stop reading here: the 413 goes out with Connection: close, the rest is never read
             handler.onTooLarge();
@@ -141,23 +129,11 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
       }
     }
 
-    /** Makes room for more; at most {@code limit + 1} bytes, enough to see the limit passed. */
-    private boolean grow() {
-      long cap = Math.min(limit + 1, Math.max(4096L, (long) body.length * 2));
-      if (cap <= body.length) {
-        return false; // unreachable: a full buffer of limit + 1 bytes already failed the check
-      }
-      body = Arrays.copyOf(body, (int) cap);
-      return true;
-    }
-
     @Override
     public void onAllDataRead() {
       if (!done) {
         done = true;
-        byte[] b = size == body.length ? body : Arrays.copyOf(body, size);
-        body = null;
-        handler.onBody(b);
+        handler.onBody(body.take());
       }
     }
 
@@ -165,7 +141,6 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
     public void onError(Throwable t) {
       if (!done) {
         done = true;
-        body = null;
         handler.onError(t);
       }
     }
