@@ -114,7 +114,7 @@ class HttpConformanceTest {
     }
   }
 
-  // ------------------------------------------------------------------ chunk framing (RFC 9112 §7.1)
+  // --- chunk framing (RFC 9112 §7.1)
 
   @ParameterizedTest
   @ValueSource(
@@ -162,7 +162,7 @@ class HttpConformanceTest {
     }
   }
 
-  // ------------------------------------------------------------------ message framing (RFC 9112 §6)
+  // --- message framing (RFC 9112 §6)
 
   @ParameterizedTest
   @CsvSource(
@@ -181,7 +181,7 @@ class HttpConformanceTest {
         "Transfer-Encoding: gzip|400",
         // a transfer coding we do not decode (RFC 9112 §6.1)
         "Transfer-Encoding: gzip, chunked|501",
-        // whitespace between a field name and its colon (RFC 9112 §5.1), or inside a name (RFC 9110 §5.1)
+        // whitespace before a colon (RFC 9112 §5.1) or inside a field name (RFC 9110 §5.1)
         "Content-Length : 5|400",
         "X Bad: y\\r\\nContent-Length: 5|400",
         // a field line without a colon (RFC 9112 §5)
@@ -194,7 +194,7 @@ class HttpConformanceTest {
     refusedAndClosed("POST /engine.io/?EIO=4&transport=polling&sid=none HTTP/1.1\r\nHost: x\r\n" + h + "\r\n\r\n4body", status);
   }
 
-  // ------------------------------------------------------------------ Host and versions (RFC 9112 §2.3, §3.2)
+  // --- Host and versions (RFC 9112 §2.3, §3.2)
 
   @Test
   void hostIsRequiredOnceInHttp11() throws Exception {
@@ -239,7 +239,7 @@ class HttpConformanceTest {
     refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400);
   }
 
-  // ------------------------------------------------------------------ limits and their statuses
+  // --- limits and their statuses
 
   @Test
   void aTooLongRequestLineIs414AndATooLargeHeaderBlockIs431() throws Exception {
@@ -256,7 +256,7 @@ class HttpConformanceTest {
     }
   }
 
-  // ------------------------------------------------------------------ Expect: 100-continue (RFC 9110 §10.1.1)
+  // --- Expect: 100-continue (RFC 9110 §10.1.1)
 
   @Test
   void expectContinueIsAnsweredBeforeTheBody() throws Exception {
@@ -289,7 +289,7 @@ class HttpConformanceTest {
     }
   }
 
-  // ------------------------------------------------------------------ request order (RFC 9112 §9.3.2)
+  // --- request order (RFC 9112 §9.3.2)
 
   @Test
   void pipelinedResponsesLeaveInRequestOrder() throws Exception {
@@ -328,7 +328,7 @@ class HttpConformanceTest {
     }
   }
 
-  // ------------------------------------------------------------------ WebSocket opening handshake (RFC 6455 §4.2)
+  // --- WebSocket opening handshake (RFC 6455 §4.2)
 
   @Test
   void malformedUpgradesAreRefusedCleanly() throws Exception {

@@ -90,7 +90,7 @@ class WebSocketConformanceTest {
     assertThat(running.connectionCount()).as("every connection of the case closed").isZero();
   }
 
-  // ------------------------------------------------------------------ helpers
+  // --- helpers
 
   /** Opens a WebSocket session; with {@code deflate}, permessage-deflate must have been agreed. */
   private static RawClient open(boolean deflate) throws IOException {
@@ -187,7 +187,7 @@ class WebSocketConformanceTest {
     }
   }
 
-  // ------------------------------------------------------------------ permessage-deflate and the size limit
+  // --- permessage-deflate and the size limit
 
   @Test
   void aSmallDeflatedFrameThatInflatesPastTheLimitIsClosedWith1009() throws Exception {
@@ -307,7 +307,7 @@ class WebSocketConformanceTest {
     assertThat(messages).isEmpty();
   }
 
-  // ------------------------------------------------------------------ UTF-8 (RFC 6455 §8.1)
+  // --- UTF-8 (RFC 6455 §8.1)
 
   static Stream<Arguments> invalidUtf8() {
     return Stream.of(
@@ -363,7 +363,7 @@ class WebSocketConformanceTest {
     assertThat(messages).containsExactly("€ and 𝄞 and é");
   }
 
-  // ------------------------------------------------------------------ protocol errors (RFC 6455 §5)
+  // --- protocol errors (RFC 6455 §5)
 
   static Stream<Arguments> protocolErrors() {
     byte[] big = new byte[126];
