@@ -25,6 +25,12 @@ public final class EngineHarness {
   private final RecordingListener events;
   private final List<ConnectionError> errors = new ArrayList<>();
 
+  /**
+   * Harnesses created on this thread since tracking began; null while not tracking, so nothing is
+   * retained unless a test framework hook asked for it and drains it.
+   */
+  private static final ThreadLocal<List<EngineHarness>> TRACKED = new ThreadLocal<>();
+
   private EngineHarness(ManualScheduler clock, EngineIoServer server) {
     this.clock = clock;
     this.server = server;
@@ -35,6 +41,50 @@ public final class EngineHarness {
             errors.add(e);
           }
         });
+    List<EngineHarness> tracked = TRACKED.get();
+    if (tracked != null) {
+      tracked.add(this);
+    }
+  }
+
+  /**
+   * Starts remembering every harness this thread creates, until {@link #stopTracking()}; a test
+   * framework hook calls this before the test instance exists and {@link #drainTracked()} after each
+   * test.
+   */
+  public static void startTracking() {
+    if (TRACKED.get() == null) {
+      TRACKED.set(new ArrayList<>());
+    }
+  }
+
+  /** The harnesses this thread created since the last drain (empty when not tracking). */
+  public static List<EngineHarness> drainTracked() {
+    List<EngineHarness> tracked = TRACKED.get();
+    if (tracked == null) {
+      return List.of();
+    }
+    List<EngineHarness> out = List.copyOf(tracked);
+    tracked.clear();
+    return out;
+  }
+
+  /** Stops tracking on this thread and forgets what was tracked. */
+  public static void stopTracking() {
+    TRACKED.remove();
+  }
+
+  /**
+   * Throws unless every event of every socket was taken by the test (see {@link RecordingListener});
+   * heartbeat events count as unexpected too.
+   */
+  public void verifyNoMoreEvents() {
+    events.assertAllExhausted(false);
+  }
+
+  /** Like {@link #verifyNoMoreEvents()} but heartbeat events need not be taken. */
+  public void verifyNoMoreEventsExceptHeartbeats() {
+    events.assertAllExhausted(true);
   }
 
   /** A harness around a server with the default options. */

@@ -7,6 +7,7 @@ import dev.eio4j.Message;
 import dev.eio4j.protocol.Packet;
 import dev.eio4j.protocol.TransportType;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,14 @@ import java.util.function.Consumer;
  * Packets in both directions are recorded separately ({@link SocketLog#packetsIn()}, {@link
  * SocketLog#packetsOut()}). Thread-safe. The assertion methods throw {@link AssertionError} and need no
  * test framework.
+ *
+ * <p>Each event is either taken or left. An accessor takes exactly the events it shows: {@link
+ * SocketLog#takeLog()}, {@link SocketLog#log()} and {@link SocketLog#events()} take every event they
+ * return, {@link SocketLog#messages()} and {@link SocketLog#texts()} take the message events, {@link
+ * SocketLog#heartbeats()} the heartbeat events, the close accessors and {@link
+ * SocketLog#assertClosed} the close events, and {@link SocketLog#logWithoutHeartbeats()} everything but
+ * heartbeats. The open event is taken from the start: a log exists only because its socket opened.
+ * {@link SocketLog#assertExhausted()} then fails on any event no accessor showed.
  */
 public final class RecordingListener implements Consumer<EngineIoSocket> {
   /** What happened. */
@@ -147,13 +156,30 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
     return all.get(all.size() - 1);
   }
 
+  /**
+   * Throws unless every socket's log is exhausted ({@link SocketLog#assertExhausted()}); with {@code
+   * heartbeatsAreBackground}, heartbeat events need not be taken.
+   */
+  public void assertAllExhausted(boolean heartbeatsAreBackground) {
+    for (SocketLog l : sockets()) {
+      if (heartbeatsAreBackground) {
+        l.assertExhaustedExceptHeartbeats();
+      } else {
+        l.assertExhausted();
+      }
+    }
+  }
+
   /** The events of one socket. */
   public static final class SocketLog {
     private final EngineIoSocket socket;
     private final List<Event> events = new ArrayList<>();
     private final List<Packet> packetsIn = new ArrayList<>();
     private final List<Packet> packetsOut = new ArrayList<>();
+    /** Index of the first event {@link #takeLog()} has not returned yet. */
     private int consumed;
+    /** Bit i is set once event i was shown to the test by an accessor. */
+    private final BitSet taken = new BitSet();
 
     SocketLog(EngineIoSocket socket) {
       this.socket = socket;
@@ -161,6 +187,18 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
 
     synchronized void add(Event e) {
       events.add(e);
+      if (e.kind() == Kind.OPEN) {
+        taken.set(events.size() - 1);
+      }
+    }
+
+    /** Marks every event of {@code kind} taken; all kinds when {@code kind} is null. */
+    private void take(Kind kind) {
+      for (int i = 0; i < events.size(); i++) {
+        if (kind == null || events.get(i).kind() == kind) {
+          taken.set(i);
+        }
+      }
     }
 
     synchronized void packetIn(Packet p) {
@@ -183,21 +221,29 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
 
     /** Every event, in order. */
     public synchronized List<Event> events() {
+      take(null);
       return List.copyOf(events);
     }
 
     /** Every event rendered as a string, in order. */
     public synchronized List<String> log() {
+      take(null);
       return events.stream().map(Event::toString).toList();
     }
 
     /** The rendered events without heartbeats (handy when timers run in between). */
     public synchronized List<String> logWithoutHeartbeats() {
+      for (int i = 0; i < events.size(); i++) {
+        if (events.get(i).kind() != Kind.HEARTBEAT) {
+          taken.set(i);
+        }
+      }
       return events.stream().filter(e -> e.kind() != Kind.HEARTBEAT).map(Event::toString).toList();
     }
 
     /** The messages received, in order. */
     public synchronized List<Message> messages() {
+      take(Kind.MESSAGE);
       return events.stream().filter(e -> e.kind() == Kind.MESSAGE).map(Event::message).toList();
     }
 
@@ -208,6 +254,7 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
 
     /** Number of heartbeat events. */
     public synchronized int heartbeats() {
+      take(Kind.HEARTBEAT);
       return (int) events.stream().filter(e -> e.kind() == Kind.HEARTBEAT).count();
     }
 
@@ -243,13 +290,16 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
       return c.isEmpty() ? null : c.get(0).description();
     }
 
+    /** The close events, which count as taken from here on. */
     private List<Event> closeEvents() {
+      take(Kind.CLOSE);
       return events.stream().filter(e -> e.kind() == Kind.CLOSE).toList();
     }
 
     /** Events not returned by a previous call of this method, rendered as strings. */
     public synchronized List<String> takeLog() {
       List<String> out = events.subList(consumed, events.size()).stream().map(Event::toString).toList();
+      taken.set(consumed, events.size());
       consumed = events.size();
       return out;
     }
@@ -258,7 +308,7 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
     public synchronized SocketLog assertClosed(DisconnectReason reason) {
       List<Event> c = closeEvents();
       if (c.size() != 1 || c.get(0).reason() != reason) {
-        throw new AssertionError("expected one close with '" + reason + "' but got " + log());
+        throw new AssertionError("expected one close with '" + reason + "' but got " + renderAll());
       }
       return this;
     }
@@ -266,22 +316,50 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
     /** Throws if the session closed. */
     public synchronized SocketLog assertOpen() {
       if (!closeEvents().isEmpty()) {
-        throw new AssertionError("expected the socket to be open but got " + log());
+        throw new AssertionError("expected the socket to be open but got " + renderAll());
       }
       return this;
     }
 
-    /** Throws unless every event has been taken with {@link #takeLog()}. */
+    /**
+     * Throws unless every event was taken by an accessor (see the class comment), listing the events
+     * no accessor showed.
+     */
     public synchronized SocketLog assertExhausted() {
-      if (consumed != events.size()) {
-        throw new AssertionError("unexpected events: " + log().subList(consumed, events.size()));
+      return assertExhausted(false);
+    }
+
+    /**
+     * Like {@link #assertExhausted()} but heartbeat events need not be taken; for tests that are not
+     * about heartbeats.
+     */
+    public synchronized SocketLog assertExhaustedExceptHeartbeats() {
+      return assertExhausted(true);
+    }
+
+    private SocketLog assertExhausted(boolean heartbeatsAreBackground) {
+      List<String> left = new ArrayList<>();
+      for (int i = taken.nextClearBit(0); i < events.size(); i = taken.nextClearBit(i + 1)) {
+        Event e = events.get(i);
+        if (!(heartbeatsAreBackground && e.kind() == Kind.HEARTBEAT)) {
+          left.add("#" + i + " " + e);
+        }
+      }
+      if (!left.isEmpty()) {
+        // Bounded so a runaway log still gives a readable failure.
+        String shown = left.size() <= 20 ? left.toString() : left.subList(0, 20) + " and " + (left.size() - 20) + " more";
+        throw new AssertionError("unexpected events on " + socket.id() + ": " + shown);
       }
       return this;
+    }
+
+    private List<String> renderAll() {
+      return events.stream().map(Event::toString).toList();
     }
 
     @Override
     public synchronized String toString() {
-      return socket.id() + " " + log();
+      return socket.id() + " " + renderAll();
     }
   }
 }

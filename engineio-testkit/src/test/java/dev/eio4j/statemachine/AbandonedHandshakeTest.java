@@ -7,6 +7,7 @@ import dev.eio4j.testing.EngineHarness;
 import dev.eio4j.testing.EngineHarness.PollingClient;
 import dev.eio4j.testing.EngineHarness.WsClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A handshake never followed up needs no option of its own: the heartbeat reaps it. With the default
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * pingTimeout = 45 s, a v3 one at the same 45 s (it never pings), over polling and over WebSocket alike,
  * while a client that does follow the protocol next to them stays open.
  */
+@ExtendWith(NoUnexpectedEvents.class)
 class AbandonedHandshakeTest {
   @Test
   void theHeartbeatReapsAbandonedHandshakes() {
@@ -36,6 +38,7 @@ class AbandonedHandshakeTest {
     v3.events().assertClosed(DisconnectReason.PING_TIMEOUT);
     h.events().socket(ws.sid()).assertClosed(DisconnectReason.PING_TIMEOUT);
     alive.events().assertOpen();
+    assertThat(alive.events().heartbeats()).isEqualTo(1); // the one pong
     assertThat(h.server().socketCount()).isEqualTo(1);
     System.out.println("FIGURES: AbandonedHandshakeTest abandoned v4 polling, v3 polling and v4 WebSocket handshakes closed by ping timeout at 45000 ms (virtual); the live session stayed open");
   }

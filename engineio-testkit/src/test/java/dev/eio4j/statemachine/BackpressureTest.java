@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The outbound budget under virtual time: {@code bufferedAmount}, {@code isWritable}/{@code onWritable}
  * around the low-water mark, and both overflow policies (REJECT keeps the socket; CLOSE drops it with
  * "send buffer overflow" and close code 1008).
  */
+@ExtendWith(NoUnexpectedEvents.class)
 class BackpressureTest {
   private static final int BUDGET = 1000;
 

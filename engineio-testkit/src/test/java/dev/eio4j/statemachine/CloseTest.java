@@ -15,8 +15,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §8.6: {@code socket.close()} and {@code server.close()}. */
+@ExtendWith(NoUnexpectedEvents.class)
 class CloseTest {
   private final EngineHarness h = EngineHarness.create();
 
@@ -128,6 +130,7 @@ class CloseTest {
     assertThat(c.get().bodyString()).isEqualTo("6\u001e1");
     assertThat(s.send("closed")).isEqualTo(SendResult.CLOSED);
     assertThat(s.bufferedAmount()).isZero();
+    c.events().assertClosed(DisconnectReason.FORCED_CLOSE);
   }
 
   @Test

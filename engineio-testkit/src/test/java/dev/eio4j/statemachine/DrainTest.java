@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Drain mode under virtual time: the readiness flag drops, new handshakes get 503 {@code "Server is
  * draining"}, open sessions keep working until each is closed at a random moment within the window
  * (spread, not all at once), queued messages still go out, and the future completes with the last close.
  */
+@ExtendWith(NoUnexpectedEvents.class)
 class DrainTest {
   private static final int SESSIONS = 40;
   private static final long WINDOW = 10_000;
@@ -60,6 +62,7 @@ class DrainTest {
     WsClient probe = ws.stream().filter(c -> !c.conn().closed()).findFirst().orElseThrow();
     probe.conn().clientText("4still served");
     assertThat(probe.conn().texts()).contains("4still served");
+    assertThat(h.events().socket(probe.sid()).texts()).containsExactly("still served");
 
     h.clock().advanceMillis(WINDOW);
     assertThat(drained).isCompleted();
@@ -105,6 +108,8 @@ class DrainTest {
     h.clock().advanceMillis(WINDOW);
     assertThat(drained).isCompleted();
     assertThat(h.clock().pendingTimers()).isZero();
+    h.events().socket(c.sid()).assertClosed(DisconnectReason.TRANSPORT_CLOSE);
+    assertThat(h.events().sockets()).allSatisfy(l -> assertThat(l.closed()).isTrue());
   }
 
   @Test

@@ -18,8 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §7: the error table over the fakes, with exact statuses, bodies and contexts. */
+@ExtendWith(NoUnexpectedEvents.class)
 class ErrorsTest {
   private final EngineHarness h = EngineHarness.create();
 
@@ -218,6 +220,7 @@ class ErrorsTest {
     FakeWsUpgrade up = c.upgrade();
     assertThat(up.accepted()).isTrue();
     assertThat(calls[0]).isEqualTo(1);
+    assertThat(c.events().texts()).containsExactly("x");
   }
 
   // ------------------------------------------------------------------ code 5

@@ -16,8 +16,10 @@ import dev.eio4j.testing.FakeWsConnection;
 import dev.eio4j.testing.FakeWsUpgrade;
 import dev.eio4j.testing.OpenPackets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §4: the handshake over polling, JSONP and WebSocket, v4 and v3, byte for byte. */
+@ExtendWith(NoUnexpectedEvents.class)
 class HandshakeTest {
   private static final String SID = "[A-Za-z0-9_-]{20}";
 
@@ -118,6 +120,7 @@ class HandshakeTest {
     // never on a direct WebSocket (T/08b)
     FakeWsUpgrade ws = h.upgrade("EIO=4&transport=websocket");
     assertThat(ws.acceptHeaders().get("Set-Cookie")).isNull();
+    assertThat(c.events().texts()).containsExactly("x");
 
     EngineHarness none = EngineHarness.create();
     assertThat(none.openPolling("EIO=4").handshake().responseHeader("Set-Cookie")).isNull();
@@ -248,6 +251,7 @@ class HandshakeTest {
     FakeWsUpgrade upgrade = c.upgrade();
     assertThat(upgrade.acceptHeaders().get("X-Initial")).isNull();
     assertThat(upgrade.acceptHeaders().get("X-Every")).isEqualTo("GET");
+    assertThat(c.events().texts()).containsExactly("x");
   }
 
   @Test

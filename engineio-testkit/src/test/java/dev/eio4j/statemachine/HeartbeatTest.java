@@ -10,8 +10,10 @@ import dev.eio4j.testing.FakeHttpExchange;
 import dev.eio4j.testing.FakeWsConnection;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §5: heartbeats under virtual time (pingInterval 300 ms, pingTimeout 200 ms). */
+@ExtendWith(NoUnexpectedEvents.class)
 class HeartbeatTest {
   private final EngineHarness h =
       EngineHarness.create(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
@@ -168,6 +170,7 @@ class HeartbeatTest {
     PollingClient c = h.openPolling("EIO=3");
     c.post("6:2probe5:2data");
     assertThat(c.get().bodyString()).isEqualTo("1:31:3");
+    assertThat(c.events().heartbeats()).isEqualTo(2);
   }
 
   @Test
@@ -199,6 +202,7 @@ class HeartbeatTest {
     h.clock().advanceMillis(500);
     assertThat(conn.closed()).isTrue();
     h.events().socket(c.sid()).assertClosed(DisconnectReason.PING_TIMEOUT);
+    assertThat(h.events().socket(c.sid()).heartbeats()).isEqualTo(3);
     assertThat(h.clock().pendingTimers()).isZero();
   }
 
@@ -221,6 +225,7 @@ class HeartbeatTest {
     h.clock().advanceTo(651);
     assertThat(conn.closed()).isTrue();
     h.events().socket(c.sid()).assertClosed(DisconnectReason.PING_TIMEOUT);
+    assertThat(h.events().socket(c.sid()).texts()).containsExactly("still-here", "still-here-2");
   }
 
   @Test
@@ -236,6 +241,8 @@ class HeartbeatTest {
     h.clock().advanceTo(500);
     c.events().assertClosed(DisconnectReason.PING_TIMEOUT);
     assertThat(ws.closed()).isTrue();
+    assertThat(c.events().takeLog())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket", "close:ping timeout");
   }
 
   @Test
@@ -250,5 +257,6 @@ class HeartbeatTest {
     ws.clientText("3");
     c.events().assertOpen();
     assertThat(c.events().heartbeats()).isEqualTo(1);
+    assertThat(c.events().takeLog()).containsExactly("open", "upgrading:websocket", "upgrade:websocket", "heartbeat");
   }
 }

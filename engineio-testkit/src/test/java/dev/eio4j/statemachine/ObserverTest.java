@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The {@link EngineObserver} hooks: which events the engine reports, in order, and that none can break it. */
+@ExtendWith(NoUnexpectedEvents.class)
 class ObserverTest {
 
   /** Records every event as a short string. */
@@ -138,6 +140,9 @@ class ObserverTest {
     ws.clientClose();
     assertThat(recorder.take())
         .containsExactly("out websocket 1/1", "in websocket 1/1", "rtt websocket 5", "closed v4 websocket transport close after 305");
+    assertThat(c.events().takeLog())
+        .containsExactly(
+            "open", "message:hi", "upgrading:websocket", "upgrade:websocket", "heartbeat", "close:transport close");
   }
 
   @Test
@@ -156,6 +161,7 @@ class ObserverTest {
             "error 1",
             "in polling 1/3",
             "closed v3 polling transport close after 0");
+    assertThat(c.events().takeLog()).containsExactly("open", "close:transport close");
   }
 
   @Test

@@ -11,11 +11,13 @@ import dev.eio4j.testing.FakeWsUpgrade;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Handshakes that cannot complete on the server's side: two handshakes given the same id, and an
  * exception while the session opens. The client gets a clear answer and nothing stays registered.
  */
+@ExtendWith(NoUnexpectedEvents.class)
 class OpenFailureTest {
 
   // ------------------------------------------------------------------ duplicate ids

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * maxBufferedBytes}, a POST carries at most {@code maxPacketsPerPayload} packets, and a large POST is
  * delivered in slices that let the lane's other tasks run in between.
  */
+@ExtendWith(NoUnexpectedEvents.class)
 class PayloadLimitsTest {
   private static final int OVERHEAD = EngineIoOptions.PACKET_OVERHEAD_BYTES;
 
@@ -87,6 +89,8 @@ class PayloadLimitsTest {
     assertThat(c.events().texts()).hasSize(10_000);
     assertThat(c.post(String.join("\u001e", Collections.nCopies(10_001, "4x"))).status()).isEqualTo(400);
     assertThat(c.events().texts()).hasSize(10_000);
+    c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
+    assertThat(c.events().closeDescription()).isEqualTo("more than 10000 packets in one payload");
   }
 
   @Test
@@ -123,6 +127,7 @@ class PayloadLimitsTest {
     assertThat(order.indexOf("other task")).as("it ran right after the first slice").isEqualTo(256);
     assertThat(answeredWhenTheOtherTaskRan[0]).as("the POST is answered after its last packet").isFalse();
     assertThat(order.get(1_000)).isEqualTo("m999");
+    assertThat(c.events().texts()).isEqualTo(order.stream().filter(s -> !s.equals("other task")).toList());
   }
 
   @Test

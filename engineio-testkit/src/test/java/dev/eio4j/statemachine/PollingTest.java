@@ -12,8 +12,10 @@ import dev.eio4j.testing.FakeHttpExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §3, §6.1: long-polling GET and POST, v4 and v3, exact bytes. */
+@ExtendWith(NoUnexpectedEvents.class)
 class PollingTest {
   private static final String SESSION_UNKNOWN = "{\"code\":1,\"message\":\"Session ID unknown\"}";
   private static final String OCTET = "application/octet-stream";
@@ -136,6 +138,10 @@ class PollingTest {
     PollingClient v3 = e.openPolling("EIO=3&b64=1");
     v3.post("6:4hello10:b4AQIDBA==");
     assertThat(v3.get().bodyString()).isEqualTo("6:4hello10:b4AQIDBA==");
+    assertThat(c.events().takeLog())
+        .containsExactly(
+            "open", "message:test1", "message:test2", "message:test3", "message:hello", "message:binary:01 02 03 04");
+    assertThat(v3.events().takeLog()).containsExactly("open", "message:hello", "message:binary:01 02 03 04");
   }
 
   @ParameterizedTest
@@ -364,6 +370,7 @@ class PollingTest {
     assertThat(c.post(post).bodyString()).isEqualTo("ok");
     assertThat(held.bodyString()).as("the echo, not a noop").isEqualTo(expected);
     c.events().assertClosed(DisconnectReason.TRANSPORT_CLOSE);
+    assertThat(c.events().texts()).containsExactly("hello");
     assertThat(echo.clock().pendingTimers()).isZero();
   }
 
@@ -374,5 +381,6 @@ class PollingTest {
     c.post("4unanswered1");
     assertThat(held.bodyString()).isEqualTo("6");
     c.events().assertClosed(DisconnectReason.TRANSPORT_CLOSE);
+    assertThat(c.events().texts()).containsExactly("unanswered");
   }
 }

@@ -3,6 +3,7 @@ package dev.eio4j.statemachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eio4j.ConnectionError;
+import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineObserver;
 import dev.eio4j.HandshakeError;
 import dev.eio4j.testing.EngineHarness;
@@ -12,6 +13,7 @@ import dev.eio4j.testing.FakeWsUpgrade;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code maxSessions}: a handshake over the cap is refused with 503 and {@code
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * as a connection error (code 3) and a {@code session cap} limit rejection; existing sessions are
  * untouched, and a freed slot is usable at once.
  */
+@ExtendWith(NoUnexpectedEvents.class)
 class SessionCapTest {
   private final List<EngineObserver.Limit> limits = new ArrayList<>();
   private final EngineHarness h =
@@ -71,6 +74,9 @@ class SessionCapTest {
     assertThat(h.server().socketCount()).isEqualTo(1);
     assertThat(h.get("EIO=4&transport=polling").status()).isEqualTo(200);
     assertThat(h.server().socketCount()).isEqualTo(2);
+    assertThat(a.events().texts()).containsExactly("still here");
+    assertThat(h.events().socket(b.sid()).texts()).containsExactly("me too");
+    h.events().socket(b.sid()).assertClosed(DisconnectReason.TRANSPORT_CLOSE);
     System.out.println("FIGURES: SessionCapTest maxSessions=2 refusedPolling=1 refusedWebSocket=1 status=503");
   }
 
@@ -84,6 +90,7 @@ class SessionCapTest {
     }
     // the upgrade of an existing session is not a new session either
     assertThat(a.upgrade().accepted()).isTrue();
+    assertThat(a.events().texts()).containsExactly("m0", "m1", "m2", "m3", "m4");
   }
 
   @Test
