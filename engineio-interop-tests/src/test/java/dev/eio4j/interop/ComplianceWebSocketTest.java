@@ -286,9 +286,11 @@ class ComplianceWebSocketTest {
       JdkWs ws = openDirect(v4, wsQuery(), sid);
       assertThat(ws.nextText()).isEqualTo("2");
       assertThat(ws.closed().get(3, TimeUnit.SECONDS)).isEqualTo(1005);
-      TestServer.Closed closed = v4.awaitClosed(sid[0], Duration.ofSeconds(1));
+      TestServer.Closed closed = v4.awaitClosed(sid[0], Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isBetween(450L, 1500L);
+      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact deadline
+      // is checked under virtual time)
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
     }
 
     @Test
@@ -393,9 +395,11 @@ class ComplianceWebSocketTest {
       String[] sid = new String[1];
       JdkWs ws = openDirect(v3, wsQuery(), sid);
       assertThat(ws.closed().get(3, TimeUnit.SECONDS)).isEqualTo(1005);
-      TestServer.Closed closed = v3.awaitClosed(sid[0], Duration.ofSeconds(1));
+      TestServer.Closed closed = v3.awaitClosed(sid[0], Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isBetween(450L, 1500L);
+      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact deadline
+      // is checked under virtual time)
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
       assertThat(ws.pending()).as("nothing but the open packet: v3 servers do not ping").isZero();
     }
 

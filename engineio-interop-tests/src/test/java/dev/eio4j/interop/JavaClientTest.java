@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * against our echo server (maxHttpBufferSize 1e6) in three modes: polling only, WebSocket only, and
  * polling upgraded to WebSocket.
  *
- * <p>Heartbeat and close tests run against {@code fast} (pingInterval 300, pingTimeout 200). Data tests
+ * <p>Timeout and close tests run against {@code fast} (pingInterval 300, pingTimeout 200), the
+ * idle-heartbeat test against {@code steady} (300, 3000). Data tests
  * run against {@code relaxed} (default heartbeat): with Netty's paranoid leak detection (on for every
  * test run) a 1 MB message takes a few hundred ms each way on a shared 2-core machine, longer than a
  * 200 ms pong window, and the heartbeat is not what they test.
@@ -46,6 +47,7 @@ class JavaClientTest {
   @Parameter Backend backend;
 
   static TestServer fast;
+  static TestServer steady;
   static TestServer relaxed;
   static OkHttpClient okHttp;
 
@@ -65,6 +67,8 @@ class JavaClientTest {
   @BeforeParameterizedClassInvocation
   static void start(Backend backend) {
     fast = TestServer.echo(backend, b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+    // many heartbeats, and a pong that a busy machine delays by a second still counts
+    steady = TestServer.echo(backend, b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(3_000)));
     relaxed = TestServer.echo(backend, b -> b);
     okHttp = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
   }
@@ -73,6 +77,9 @@ class JavaClientTest {
   static void stop() {
     if (fast != null) {
       fast.close();
+    }
+    if (steady != null) {
+      steady.close();
     }
     if (relaxed != null) {
       relaxed.close();
@@ -239,7 +246,8 @@ class JavaClientTest {
       // listener has no onClosing, so it never sees that frame and notices the end only when its own
       // heartbeat check (pingInterval + pingTimeout) expires: the same happens with the reference.
       assertThat(reason).isEqualTo("ping timeout");
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(300 + 200 + 500);
+      // (the exact deadline is checked under virtual time; a busy machine only makes it later)
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(300 + 200 + 10_000);
     }
     assertThat(server.awaitClosed(c.sid(), Duration.ofSeconds(5)).reason()).isEqualTo(DisconnectReason.FORCED_CLOSE);
   }
@@ -247,13 +255,13 @@ class JavaClientTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void heartbeatsKeepAnIdleClientOpen(Mode mode) throws Exception {
-    TestServer server = fast;
+    TestServer server = steady;
     Client c = Client.connect(server, mode);
     CountDownLatch pongs = new CountDownLatch(4);
     server.socket(c.sid()).onHeartbeat(pongs::countDown);
     // 4 pongs take more than 3 ping intervals (each ping is sent 300 ms after the previous pong)
     long start = System.nanoTime();
-    assertThat(pongs.await(5, TimeUnit.SECONDS))
+    assertThat(pongs.await(30, TimeUnit.SECONDS))
         .as("4 pongs; client closed: %s, server closed: %s", c.closed.getNow(null), server.closed(c.sid()).getNow(null))
         .isTrue();
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(900);
@@ -270,9 +278,11 @@ class JavaClientTest {
     long start = System.nanoTime();
     String sid = server.handshake("EIO=4&transport=polling");
     // the client never polls, so it never sees the ping, and never answers it
-    TestServer.Closed closed = server.awaitClosed(sid, Duration.ofSeconds(3));
+    TestServer.Closed closed = server.awaitClosed(sid, Duration.ofSeconds(30));
     assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isBetween(450L, 300L + 200L + 400L);
+    // never before pingInterval + pingTimeout; how much later depends on the machine's load (the exact
+    // deadline is checked under virtual time in HeartbeatTest)
+    assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
   }
 
   @Test
@@ -283,9 +293,9 @@ class JavaClientTest {
       String sid = TestServer.sidOf(ws.readText());
       assertThat(ws.readText()).isEqualTo("2"); // the ping that is never answered
       assertThat(ws.awaitClose()).isEqualTo(RawWebSocket.NO_STATUS);
-      TestServer.Closed closed = server.awaitClosed(sid, Duration.ofSeconds(1));
+      TestServer.Closed closed = server.awaitClosed(sid, Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isBetween(450L, 300L + 200L + 400L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
     }
   }
 }
