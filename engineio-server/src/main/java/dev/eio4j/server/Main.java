@@ -149,7 +149,7 @@ public final class Main {
     out.println("Flags (defaults in brackets):");
     row(out, "--host HOST", "address to bind [0.0.0.0]");
     row(out, "--port PORT", "port to listen on [3000]");
-    row(out, "--path PATH", "Engine.IO path [" + d.path() + "; /socket.io with --socketio]");
+    row(out, "--path PATH", "Engine.IO path (/socket.io with --socketio) [" + d.path() + "]");
     row(out, "--ping-interval MS", "heartbeat interval [" + d.pingInterval().toMillis() + "]");
     row(out, "--ping-timeout MS", "heartbeat timeout [" + d.pingTimeout().toMillis() + "]");
     row(out, "--upgrade-timeout MS", "time allowed for the upgrade [" + d.upgradeTimeout().toMillis() + "]");

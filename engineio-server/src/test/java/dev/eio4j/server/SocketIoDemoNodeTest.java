@@ -73,6 +73,25 @@ class SocketIoDemoNodeTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void onlyEngineIoV3AndV4AreServedAndThereIsNoRecoveryEndpoint() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    String base = "http://127.0.0.1:" + port;
+    assertThat(get(http, base + "/socket.io/?EIO=4&transport=polling").statusCode()).isEqualTo(200);
+    assertThat(get(http, base + "/socket.io/?EIO=3&transport=polling").statusCode()).isEqualTo(200);
+    assertThat(get(http, base + "/socket.io/?EIO=5&transport=polling").statusCode()).isEqualTo(400);
+    assertThat(get(http, base + "/socket.io/?EIO=2&transport=polling").statusCode()).isEqualTo(400);
+    // no connection state recovery yet: the recovery endpoint is not served rather than faked
+    assertThat(get(http, base + "/socket.io-recovery/?EIO=4&transport=polling").statusCode()).isEqualTo(404);
+  }
+
+  private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url) throws Exception {
+    return http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   @ParameterizedTest(name = "{0} over {1}")
   @CsvSource({"v4, polling", "v4, 'polling,websocket'", "v4, websocket", "v2, polling", "v2, 'polling,websocket'", "v2, websocket"})
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
