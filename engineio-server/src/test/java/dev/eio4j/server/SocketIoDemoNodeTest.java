@@ -33,12 +33,21 @@ class SocketIoDemoNodeTest {
 
   @BeforeAll
   static void start() throws Exception {
+    server = startServer();
+    port = listeningPort(server);
+  }
+
+  /** The server process with {@code --socketio} on an ephemeral loopback port, plus {@code extra} flags. */
+  private static Process startServer(String... extra) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    server =
-        new ProcessBuilder(
-                List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--socketio", "--host", "127.0.0.1", "--port", "0"))
-            .redirectErrorStream(true)
-            .start();
+    List<String> cmd =
+        new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--socketio", "--host", "127.0.0.1", "--port", "0"));
+    cmd.addAll(List.of(extra));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
+  /** Reads the listening line's port, then keeps draining the log so the process never blocks on it. */
+  private static int listeningPort(Process server) throws Exception {
     BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String line;
     Matcher m = null;
@@ -50,7 +59,7 @@ class SocketIoDemoNodeTest {
       }
     }
     assertThat(m).as("the server printed its listening line").isNotNull();
-    port = Integer.parseInt(m.group(1));
+    int port = Integer.parseInt(m.group(1));
     // keeps the pipe drained so the server never blocks on its log
     Thread drain = new Thread(() -> {
       try {
@@ -61,6 +70,33 @@ class SocketIoDemoNodeTest {
     }, "server-log-drain");
     drain.setDaemon(true);
     drain.start();
+    return port;
+  }
+
+  @org.junit.jupiter.api.Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aConnectionThatJoinsNoNamespaceIsClosedAfterTheConnectTimeout() throws Exception {
+    // pings every minute: within the test only the connect timeout can end the long poll
+    Process p = startServer("--connect-timeout", "1000", "--ping-interval", "60000");
+    try {
+      int p2 = listeningPort(p);
+      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+      String base = "http://127.0.0.1:" + p2 + "/socket.io/?EIO=4&transport=polling";
+      java.net.http.HttpResponse<String> open = get(http, base);
+      assertThat(open.statusCode()).isEqualTo(200);
+      Matcher sid = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
+      assertThat(sid.find()).isTrue();
+      // the long poll ends with the close packet once the session is closed for joining no namespace
+      java.net.http.HttpResponse<String> poll = get(http, base + "&sid=" + sid.group(1));
+      assertThat(poll.statusCode()).isEqualTo(200);
+      assertThat(poll.body()).isEqualTo("1");
+      assertThat(get(http, base + "&sid=" + sid.group(1)).statusCode()).as("the session is gone").isEqualTo(400);
+    } finally {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   @AfterAll
@@ -88,7 +124,7 @@ class SocketIoDemoNodeTest {
 
   private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url) throws Exception {
     return http.send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).build(),
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(30)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
