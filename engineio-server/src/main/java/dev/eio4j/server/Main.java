@@ -4,6 +4,8 @@ import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoServer;
 import dev.eio4j.netty.EngineIoNettyServer;
 import dev.eio4j.netty.HttpFallback;
+import dev.eio4j.socketio.SocketIoOptions;
+import dev.eio4j.socketio.SocketIoServer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -40,13 +42,18 @@ public final class Main {
     Logger log = LoggerFactory.getLogger(Main.class);
     MetricsEndpoint metrics = config.metrics() ? new MetricsEndpoint(new DemoPage(config.options())) : null; // --metrics
     EngineIoServer server = EngineIoServer.create(metrics == null ? config.options() : metrics.observe(config.options()));
-    server.onConnection(
-        socket -> {
-          log.info("open {} (v{}, {}) from {}", socket.id(), socket.protocol().number(), socket.transport().wireName(), socket.request().remoteAddress());
-          socket.onMessage(socket::send);
-          socket.onUpgrade(t -> log.info("upgrade {} -> {}", socket.id(), t.wireName()));
-          socket.onClose((reason, description) -> log.info("close {}: {}{}", socket.id(), reason.wireName(), description == null ? "" : " (" + description + ")"));
-        });
+    if (config.socketio()) {
+      SocketIoDemo.install(
+          SocketIoServer.attach(server, SocketIoOptions.builder().connectTimeout(config.connectTimeout()).build()));
+    } else {
+      server.onConnection(
+          socket -> {
+            log.info("open {} (v{}, {}) from {}", socket.id(), socket.protocol().number(), socket.transport().wireName(), socket.request().remoteAddress());
+            socket.onMessage(socket::send);
+            socket.onUpgrade(t -> log.info("upgrade {} -> {}", socket.id(), t.wireName()));
+            socket.onClose((reason, description) -> log.info("close {}: {}{}", socket.id(), reason.wireName(), description == null ? "" : " (" + description + ")"));
+          });
+    }
     HttpFallback pages = metrics != null ? metrics : new DemoPage(config.options());
     EngineIoNettyServer.Builder builder =
         EngineIoNettyServer.builder(server).host(config.host()).port(config.port()).fallback(readiness(server, pages));
@@ -63,7 +70,8 @@ public final class Main {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     String scheme = config.tls() == null ? "http" : "https";
     log.info(
-        "eio4j echo server listening on {}://{}:{}{} ({}, started in {} ms)",
+        "eio4j {} listening on {}://{}:{}{} ({}, started in {} ms)",
+        config.socketio() ? "Socket.IO demo" : "echo server",
         scheme,
         config.host(),
         running.port(),
@@ -141,7 +149,7 @@ public final class Main {
     out.println("Flags (defaults in brackets):");
     row(out, "--host HOST", "address to bind [0.0.0.0]");
     row(out, "--port PORT", "port to listen on [3000]");
-    row(out, "--path PATH", "Engine.IO path [" + d.path() + "]");
+    row(out, "--path PATH", "Engine.IO path (/socket.io with --socketio) [" + d.path() + "]");
     row(out, "--ping-interval MS", "heartbeat interval [" + d.pingInterval().toMillis() + "]");
     row(out, "--ping-timeout MS", "heartbeat timeout [" + d.pingTimeout().toMillis() + "]");
     row(out, "--upgrade-timeout MS", "time allowed for the upgrade [" + d.upgradeTimeout().toMillis() + "]");
@@ -164,6 +172,9 @@ public final class Main {
     row(out, "--tls-key FILE", "the certificate's PEM private key (PKCS#8, unencrypted)");
     row(out, "--tls-keystore FILE", "serve HTTPS/WSS from a PKCS#12 key store holding one key; with --tls-keystore-password");
     row(out, "--tls-keystore-password PW", "opens the key store and its key");
+    row(out, "--socketio", "run the Socket.IO (v5 + v4) demo app at /socket.io/ instead of the echo server;"
+        + " no /socket.io-recovery/ (no connection state recovery yet) [off]");
+    row(out, "--connect-timeout MS", "--socketio: close a connection that joined no namespace within this time [45000]");
     row(out, "--help", "print this help");
   }
 

@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * The parsed command line ({@code metrics}: serve {@code /metrics} in Prometheus format; {@code
- * shutdownTimeout} and {@code drainWindow}: what SIGTERM does; {@code tls}: null for plain HTTP).
+ * shutdownTimeout} and {@code drainWindow}: what SIGTERM does; {@code tls}: null for plain HTTP;
+ * {@code socketio}: run the Socket.IO demo app at {@code /socket.io/} instead of the echo server, whose
+ * connections must join a namespace within {@code connectTimeout}).
  */
 record ServerConfig(
     String host,
@@ -21,13 +23,18 @@ record ServerConfig(
     boolean metrics,
     Duration shutdownTimeout,
     Duration drainWindow,
-    TlsFlags tls) {
+    TlsFlags tls,
+    boolean socketio,
+    Duration connectTimeout) {
   private static final java.util.Set<String> VALUED =
       java.util.Set.of(
           "--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
           "--max-http-buffer-size", "--transports", "--cors-origin", "--initial-packet", "--max-sessions",
           "--overflow-policy", "--shutdown-timeout", "--drain-window",
-          "--tls-cert", "--tls-key", "--tls-keystore", "--tls-keystore-password");
+          "--tls-cert", "--tls-key", "--tls-keystore", "--tls-keystore-password", "--connect-timeout");
+
+  /** The default path with {@code --socketio}: Socket.IO clients' default. */
+  static final String SOCKETIO_PATH = "/socket.io";
 
   /** Parses flags; {@code --flag value} and {@code --flag=value} both work. */
   static ServerConfig parse(String[] args) {
@@ -44,6 +51,9 @@ record ServerConfig(
     String tlsKey = null;
     String tlsKeyStore = null;
     String tlsKeyStorePassword = null;
+    boolean socketio = false;
+    Duration connectTimeout = Duration.ofSeconds(45);
+    boolean pathGiven = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String inline = null;
@@ -68,7 +78,10 @@ record ServerConfig(
         case "--help", "-h" -> help = true;
         case "--host" -> host = v;
         case "--port" -> port = intValue(v, a, 0, 65535);
-        case "--path" -> b.path(v);
+        case "--path" -> {
+          b.path(v);
+          pathGiven = true;
+        }
         case "--ping-interval" -> b.pingInterval(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
         case "--ping-timeout" -> b.pingTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
         case "--upgrade-timeout" -> b.upgradeTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
@@ -98,6 +111,8 @@ record ServerConfig(
         case "--tls-key" -> tlsKey = v;
         case "--tls-keystore" -> tlsKeyStore = v;
         case "--tls-keystore-password" -> tlsKeyStorePassword = v;
+        case "--socketio" -> socketio = true;
+        case "--connect-timeout" -> connectTimeout = Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE));
         default -> throw new IllegalArgumentException("unknown flag: " + a);
       }
     }
@@ -123,9 +138,12 @@ record ServerConfig(
     } else if (credentials) {
       throw new IllegalArgumentException("--cors-credentials needs --cors-origin");
     }
+    if (socketio && !pathGiven) {
+      b.path(SOCKETIO_PATH);
+    }
     TlsFlags tls = TlsFlags.of(tlsCert, tlsKey, tlsKeyStore, tlsKeyStorePassword);
     try {
-      return new ServerConfig(host, port, b.build(), help, metrics, shutdownTimeout, drainWindow, tls);
+      return new ServerConfig(host, port, b.build(), help, metrics, shutdownTimeout, drainWindow, tls, socketio, connectTimeout);
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

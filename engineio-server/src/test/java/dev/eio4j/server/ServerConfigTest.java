@@ -54,6 +54,22 @@ class ServerConfigTest {
   }
 
   @Test
+  void socketioServesAtSocketIoPathWithAConnectTimeout() {
+    ServerConfig off = ServerConfig.parse(new String[0]);
+    assertThat(off.socketio()).isFalse();
+    assertThat(off.options().pathPrefix()).isEqualTo("/engine.io/");
+    ServerConfig on = ServerConfig.parse(new String[] {"--socketio"});
+    assertThat(on.socketio()).isTrue();
+    assertThat(on.options().pathPrefix()).isEqualTo("/socket.io/");
+    assertThat(on.connectTimeout()).isEqualTo(java.time.Duration.ofMillis(45_000));
+    ServerConfig custom = ServerConfig.parse(new String[] {"--path", "/x", "--socketio", "--connect-timeout=1500"});
+    assertThat(custom.options().pathPrefix()).isEqualTo("/x/");
+    assertThat(custom.connectTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--connect-timeout", "0"})).hasMessageContaining("--connect-timeout must be in 1..");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--socketio=yes"})).hasMessageContaining("--socketio takes no value");
+  }
+
+  @Test
   void metricsAreOffUnlessAsked() {
     assertThat(ServerConfig.parse(new String[0]).metrics()).isFalse();
     ServerConfig c = ServerConfig.parse(new String[] {"--port", "1", "--metrics"});
@@ -166,9 +182,9 @@ class ServerConfigTest {
     for (String flag :
         new String[] {"--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
           "--max-http-buffer-size", "--transports", "--allow-eio3", "--no-allow-eio3", "--cors-origin", "--cookie",
-          "--initial-packet", "--help"}) {
+          "--initial-packet", "--socketio", "--connect-timeout", "--help"}) {
       assertThat(help).contains(flag);
     }
-    assertThat(help).contains("[25000]", "[20000]", "[10000]", "[1000000]", "[3000]", "[/engine.io]");
+    assertThat(help).contains("[25000]", "[20000]", "[10000]", "[1000000]", "[3000]", "[/engine.io]", "[45000]");
   }
 }
