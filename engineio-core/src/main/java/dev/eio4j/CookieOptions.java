@@ -13,17 +13,23 @@ import java.util.Objects;
  * @param sameSite {@code Strict}, {@code Lax}, {@code None}, or null for none
  * @param secure whether to add {@code Secure}
  */
-public record CookieOptions(String name, String path, boolean httpOnly, String sameSite, boolean secure) {
+public record CookieOptions(
+    String name, String path, boolean httpOnly, String sameSite, boolean secure) {
   /** Validates. */
   public CookieOptions {
     Objects.requireNonNull(name, "name");
-    if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+    if (name.isEmpty()
+        || !name.chars()
+            .allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
       throw new IllegalArgumentException("cookie name must be a non-empty HTTP token: " + name);
     }
     if (path != null && path.chars().anyMatch(c -> c < 0x20 || c == ';' || c == 0x7f)) {
       throw new IllegalArgumentException("cookie path must not contain ';' or control characters");
     }
-    if (sameSite != null && !(sameSite.equalsIgnoreCase("strict") || sameSite.equalsIgnoreCase("lax") || sameSite.equalsIgnoreCase("none"))) {
+    if (sameSite != null
+        && !(sameSite.equalsIgnoreCase("strict")
+            || sameSite.equalsIgnoreCase("lax")
+            || sameSite.equalsIgnoreCase("none"))) {
       throw new IllegalArgumentException("sameSite must be Strict, Lax or None: " + sameSite);
     }
   }

@@ -215,10 +215,12 @@ public final class CorsOptions {
     /** Validates and builds. */
     public CorsOptions build() {
       if (!any && fixed == null && allowed == null) {
-        throw new IllegalStateException("choose an origin rule: anyOrigin, fixedOrigin or allowOrigins");
+        throw new IllegalStateException(
+            "choose an origin rule: anyOrigin, fixedOrigin or allowOrigins");
       }
       if (any && credentials) {
-        throw new IllegalStateException("credentials cannot be combined with origin '*' (browsers refuse it)");
+        throw new IllegalStateException(
+            "credentials cannot be combined with origin '*' (browsers refuse it)");
       }
       return new CorsOptions(this);
     }

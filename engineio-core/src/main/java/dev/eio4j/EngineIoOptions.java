@@ -45,22 +45,31 @@ import java.util.concurrent.Executor;
 public final class EngineIoOptions {
   /** Default {@code pingInterval}. */
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMillis(25_000);
+
   /** Default {@code pingTimeout}. */
   public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofMillis(20_000);
+
   /** Default {@code upgradeTimeout}. */
   public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofMillis(10_000);
+
   /** Default {@code maxHttpBufferSize}. */
   public static final long DEFAULT_MAX_HTTP_BUFFER_SIZE = 1_000_000L;
+
   /** Default {@code path}. */
   public static final String DEFAULT_PATH = "/engine.io";
+
   /** Default compression threshold in bytes. */
   public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+
   /** Default {@code closeTimeout}. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofMillis(30_000);
+
   /** Default {@code maxBufferedBytes}. */
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 16L * 1024 * 1024;
+
   /** Default {@code maxPacketsPerPayload}. */
   public static final int DEFAULT_MAX_PACKETS_PER_PAYLOAD = 10_000;
+
   /**
    * What each queued packet costs against {@code maxBufferedBytes} on top of its payload: about what the
    * server holds for one packet (object headers, the queue slot), so that empty or tiny messages cannot
@@ -452,7 +461,8 @@ public final class EngineIoOptions {
     /** Largest POST body or WebSocket frame, in bytes. Default 1,000,000. */
     public B maxHttpBufferSize(long bytes) {
       if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("maxHttpBufferSize must be in 1.." + (Integer.MAX_VALUE - 8) + ": " + bytes);
+        throw new IllegalArgumentException(
+            "maxHttpBufferSize must be in 1.." + (Integer.MAX_VALUE - 8) + ": " + bytes);
       }
       maxHttpBufferSize = bytes;
       return self();
@@ -492,8 +502,12 @@ public final class EngineIoOptions {
     /** The path, e.g. {@code /engine.io}; must start with {@code /}. Default {@code /engine.io}. */
     public B path(String p) {
       Objects.requireNonNull(p, "path");
-      if (!p.startsWith("/") || p.contains("?") || p.contains("#") || p.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
-        throw new IllegalArgumentException("path must start with '/' and hold no '?', '#', spaces or control characters: " + p);
+      if (!p.startsWith("/")
+          || p.contains("?")
+          || p.contains("#")
+          || p.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+        throw new IllegalArgumentException(
+            "path must start with '/' and hold no '?', '#', spaces or control characters: " + p);
       }
       path = p;
       return self();
@@ -632,7 +646,8 @@ public final class EngineIoOptions {
     }
 
     EngineIoOptions buildOptions() {
-      if (!transports.contains(TransportType.POLLING) && !transports.contains(TransportType.WEBSOCKET)) {
+      if (!transports.contains(TransportType.POLLING)
+          && !transports.contains(TransportType.WEBSOCKET)) {
         throw new IllegalStateException("no transport enabled");
       }
       return new EngineIoOptions(this);

@@ -26,52 +26,52 @@ public interface EngineObserver {
 
   /** Why an upgrade (a probe WebSocket for a polling session) failed; the session stays on polling. */
   enum UpgradeFailure {
-  /** The client did not send {@code 5} (upgrade) within {@code upgradeTimeout}. */
-  TIMEOUT("timeout"),
-  /** The client sent anything but {@code 2probe} or {@code 5} on the probe, or a frame that does not decode. */
-  PROBE_ABORTED("probe aborted"),
-  /** The probe WebSocket closed or failed, or the session closed (or was closing) during the probe. */
-  SOCKET_CLOSED("socket closed");
+    /** The client did not send {@code 5} (upgrade) within {@code upgradeTimeout}. */
+    TIMEOUT("timeout"),
+    /** The client sent anything but {@code 2probe} or {@code 5} on the probe, or a frame that does not decode. */
+    PROBE_ABORTED("probe aborted"),
+    /** The probe WebSocket closed or failed, or the session closed (or was closing) during the probe. */
+    SOCKET_CLOSED("socket closed");
 
-  private final String label;
+    private final String label;
 
-  UpgradeFailure(String label) {
-    this.label = label;
-  }
+    UpgradeFailure(String label) {
+      this.label = label;
+    }
 
-  /** A short lower-case label for logs and metric tags, e.g. {@code "probe aborted"}. */
-  public String label() {
-    return label;
-  }
+    /** A short lower-case label for logs and metric tags, e.g. {@code "probe aborted"}. */
+    public String label() {
+      return label;
+    }
   }
 
   /** A request or frame refused because it broke a limit (docs/limits-and-security.md). */
   enum Limit {
-  /** A polling POST body over {@code maxHttpBufferSize}: 413, the session stays open. */
-  BODY_TOO_LARGE("body too large"),
-  /** A WebSocket frame over {@code maxHttpBufferSize}: close 1009. */
-  FRAME_TOO_LARGE("frame too large"),
-  /** A {@code send} beyond {@code maxBufferedBytes}: {@code BUFFER_FULL}. */
-  SEND_BUFFER_FULL("send buffer full"),
-  /** A second polling GET while one is held: 400, the session is closed. */
-  OVERLAPPING_GET("overlapping get"),
-  /** A second polling POST while one is in flight: 400, the session is closed. */
-  OVERLAPPING_POST("overlapping post"),
-  /** A handshake while {@code maxSessions} sessions are open: 503 {@code "Server at capacity"}. */
-  SESSION_CAP("session cap"),
-  /** A polling POST with more than {@code maxPacketsPerPayload} packets: 400, the session is closed. */
-  TOO_MANY_PACKETS("too many packets");
+    /** A polling POST body over {@code maxHttpBufferSize}: 413, the session stays open. */
+    BODY_TOO_LARGE("body too large"),
+    /** A WebSocket frame over {@code maxHttpBufferSize}: close 1009. */
+    FRAME_TOO_LARGE("frame too large"),
+    /** A {@code send} beyond {@code maxBufferedBytes}: {@code BUFFER_FULL}. */
+    SEND_BUFFER_FULL("send buffer full"),
+    /** A second polling GET while one is held: 400, the session is closed. */
+    OVERLAPPING_GET("overlapping get"),
+    /** A second polling POST while one is in flight: 400, the session is closed. */
+    OVERLAPPING_POST("overlapping post"),
+    /** A handshake while {@code maxSessions} sessions are open: 503 {@code "Server at capacity"}. */
+    SESSION_CAP("session cap"),
+    /** A polling POST with more than {@code maxPacketsPerPayload} packets: 400, the session is closed. */
+    TOO_MANY_PACKETS("too many packets");
 
-  private final String label;
+    private final String label;
 
-  Limit(String label) {
-    this.label = label;
-  }
+    Limit(String label) {
+      this.label = label;
+    }
 
-  /** A short lower-case label for logs and metric tags, e.g. {@code "body too large"}. */
-  public String label() {
-    return label;
-  }
+    /** A short lower-case label for logs and metric tags, e.g. {@code "body too large"}. */
+    public String label() {
+      return label;
+    }
   }
 
   /** The observer that does nothing (what the engine uses when none is set). */
@@ -92,7 +92,10 @@ public interface EngineObserver {
    * opened (lane clock).
    */
   default void sessionClosed(
-    ProtocolVersion protocol, TransportType transport, DisconnectReason reason, long lifetimeMillis) {}
+      ProtocolVersion protocol,
+      TransportType transport,
+      DisconnectReason reason,
+      long lifetimeMillis) {}
 
   /** A WebSocket carrying a polling session's sid was accepted and its probe began. */
   default void upgradeStarted(ProtocolVersion protocol) {}

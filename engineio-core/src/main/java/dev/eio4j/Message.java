@@ -85,6 +85,8 @@ public final class Message {
 
   @Override
   public String toString() {
-    return text != null ? "Message(text, " + text.length() + " chars)" : "Message(binary, " + bytes.length + " bytes)";
+    return text != null
+        ? "Message(text, " + text.length() + " chars)"
+        : "Message(binary, " + bytes.length + " bytes)";
   }
 }

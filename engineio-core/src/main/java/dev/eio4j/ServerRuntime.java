@@ -1,6 +1,5 @@
 package dev.eio4j;
 
-
 /**
  * A standalone runtime that {@link EngineIoServer#listen(int)} finds through {@link
  * java.util.ServiceLoader}. {@code engineio-netty} provides one.

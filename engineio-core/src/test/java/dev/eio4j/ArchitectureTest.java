@@ -25,7 +25,12 @@ class ArchitectureTest {
       noClasses()
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("io.netty..", "jakarta..", "javax.servlet..", "org.eclipse.jetty..", "org.apache.catalina..");
+          .resideInAnyPackage(
+              "io.netty..",
+              "jakarta..",
+              "javax.servlet..",
+              "org.eclipse.jetty..",
+              "org.apache.catalina..");
 
   @ArchTest
   static final ArchRule protocolDependsOnJdkOnly =
@@ -34,7 +39,12 @@ class ArchitectureTest {
           .resideInAPackage("dev.eio4j.protocol..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("dev.eio4j", "dev.eio4j.codec..", "dev.eio4j.spi..", "dev.eio4j.internal..", "org.slf4j..");
+          .resideInAnyPackage(
+              "dev.eio4j",
+              "dev.eio4j.codec..",
+              "dev.eio4j.spi..",
+              "dev.eio4j.internal..",
+              "org.slf4j..");
 
   @ArchTest
   static final ArchRule codecDependsOnProtocolOnly =
@@ -43,7 +53,8 @@ class ArchitectureTest {
           .resideInAPackage("dev.eio4j.codec..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("dev.eio4j", "dev.eio4j.spi..", "dev.eio4j.internal..", "org.slf4j..");
+          .resideInAnyPackage(
+              "dev.eio4j", "dev.eio4j.spi..", "dev.eio4j.internal..", "org.slf4j..");
 
   @ArchTest
   static final ArchRule spiDoesNotSeeInternals =
@@ -64,7 +75,8 @@ class ArchitectureTest {
           .resideInAPackage("dev.eio4j.internal..");
 
   @ArchTest
-  static final ArchRule subpackagesAreFreeOfCycles = slices().matching("dev.eio4j.(*)..").should().beFreeOfCycles();
+  static final ArchRule subpackagesAreFreeOfCycles =
+      slices().matching("dev.eio4j.(*)..").should().beFreeOfCycles();
 
   @ArchTest
   static final ArchRule engineDoesNotKnowTheServerFacade =

@@ -28,14 +28,21 @@ class DocReferencesTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   /** A repository path a comment cites: docs/…, README.md or ARCHITECTURE.md. */
-  private static final Pattern DOC_PATH = Pattern.compile("(?<![\\w/.])((?:docs/[\\w./-]*[\\w/])|README\\.md|ARCHITECTURE\\.md)");
+  private static final Pattern DOC_PATH =
+      Pattern.compile("(?<![\\w/.])((?:docs/[\\w./-]*[\\w/])|README\\.md|ARCHITECTURE\\.md)");
+
   /** A section number after its document: docs/protocol.md §4, docs/protocol.md §6.3, docs/protocol.md §4–5. */
-  private static final Pattern SECTION = Pattern.compile("§(\\d+(?:\\.\\d+)?)(?:[–-](\\d+(?:\\.\\d+)?))?");
+  private static final Pattern SECTION =
+      Pattern.compile("§(\\d+(?:\\.\\d+)?)(?:[–-](\\d+(?:\\.\\d+)?))?");
+
   /** What a section may belong to: a Markdown file, or an outside standard (RFC 9110 §8.6). */
   private static final Pattern SECTION_OWNER = Pattern.compile("([\\w./-]+\\.md)|(RFC \\d+)");
+
   /** {@code T/05b}, with optional labels: {@code T/05b D2}, {@code T/10 A–C}, {@code T/05b D, G, I}. */
   private static final Pattern TRANSCRIPT =
-      Pattern.compile("T/(\\d{2}[a-z]?)((?:(?:, | and | )[A-Z]\\d?(?:[–-][A-Z]\\d?)?(?![\\w/-]))*)");
+      Pattern.compile(
+          "T/(\\d{2}[a-z]?)((?:(?:, | and | )[A-Z]\\d?(?:[–-][A-Z]\\d?)?(?![\\w/-]))*)");
+
   private static final Pattern LABEL = Pattern.compile("([A-Z])(\\d?)(?:[–-]([A-Z])(\\d?))?");
   private static final Pattern MD_LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
   private static final Pattern CODE_SPAN = Pattern.compile("`[^`]*`");
@@ -52,14 +59,16 @@ class DocReferencesTest {
     List<Path> sources = javaSources();
     assertThat(sources).hasSizeGreaterThan(100);
     for (Path source : sources) {
-      forEachLine(source, (where, line) -> {
-        Matcher m = DOC_PATH.matcher(line);
-        while (m.find()) {
-          if (!Files.exists(ROOT.resolve(m.group(1)))) {
-            missing.add(where + ": " + m.group(1));
-          }
-        }
-      });
+      forEachLine(
+          source,
+          (where, line) -> {
+            Matcher m = DOC_PATH.matcher(line);
+            while (m.find()) {
+              if (!Files.exists(ROOT.resolve(m.group(1)))) {
+                missing.add(where + ": " + m.group(1));
+              }
+            }
+          });
     }
     assertThat(missing).as("cited files that do not exist").isEmpty();
   }
@@ -69,23 +78,32 @@ class DocReferencesTest {
     List<String> broken = new ArrayList<>();
     int[] checked = {0};
     for (Path source : javaSources()) {
-      forEachLine(source, (where, line) -> {
-        Matcher m = SECTION.matcher(line);
-        while (m.find()) {
-          String owner = ownerBefore(line, m.start());
-          if (owner == null) {
-            broken.add(where + ": §" + m.group(1) + " names no document; write e.g. docs/protocol.md §" + m.group(1));
-          } else if (!owner.startsWith("RFC ")) {
-            Path doc = ROOT.resolve(owner); // a bare "protocol.md" resolves nowhere: cite docs/protocol.md
-            for (String section : sectionsOf(m)) {
-              checked[0]++;
-              if (!Files.exists(doc) || !hasSection(doc, section)) {
-                broken.add(where + ": " + owner + " §" + section);
+      forEachLine(
+          source,
+          (where, line) -> {
+            Matcher m = SECTION.matcher(line);
+            while (m.find()) {
+              String owner = ownerBefore(line, m.start());
+              if (owner == null) {
+                broken.add(
+                    where
+                        + ": §"
+                        + m.group(1)
+                        + " names no document; write e.g. docs/protocol.md §"
+                        + m.group(1));
+              } else if (!owner.startsWith("RFC ")) {
+                Path doc =
+                    ROOT.resolve(
+                        owner); // a bare "protocol.md" resolves nowhere: cite docs/protocol.md
+                for (String section : sectionsOf(m)) {
+                  checked[0]++;
+                  if (!Files.exists(doc) || !hasSection(doc, section)) {
+                    broken.add(where + ": " + owner + " §" + section);
+                  }
+                }
               }
             }
-          }
-        }
-      });
+          });
     }
     assertThat(broken).as("sections that do not exist").isEmpty();
     assertThat(checked[0]).isGreaterThan(50);
@@ -98,22 +116,40 @@ class DocReferencesTest {
     List<Path> files = new ArrayList<>(javaSources());
     files.add(ROOT.resolve("docs/protocol.md"));
     for (Path source : files) {
-      forEachLine(source, (where, line) -> {
-        Matcher m = TRANSCRIPT.matcher(line);
-        while (m.find()) {
-          checked[0]++;
-          Path transcript = transcript(m.group(1));
-          if (transcript == null) {
-            broken.add(where + ": T/" + m.group(1) + " (no docs/transcripts/" + m.group(1) + "-*.txt)");
-            continue;
-          }
-          for (String label : labelsOf(m.group(2))) {
-            if (!hasLabel(transcript, label)) {
-              broken.add(where + ": T/" + m.group(1) + " " + label + " (no \"## " + label + ".\" in " + transcript.getFileName() + ")");
+      forEachLine(
+          source,
+          (where, line) -> {
+            Matcher m = TRANSCRIPT.matcher(line);
+            while (m.find()) {
+              checked[0]++;
+              Path transcript = transcript(m.group(1));
+              if (transcript == null) {
+                broken.add(
+                    where
+                        + ": T/"
+                        + m.group(1)
+                        + " (no docs/transcripts/"
+                        + m.group(1)
+                        + "-*.txt)");
+                continue;
+              }
+              for (String label : labelsOf(m.group(2))) {
+                if (!hasLabel(transcript, label)) {
+                  broken.add(
+                      where
+                          + ": T/"
+                          + m.group(1)
+                          + " "
+                          + label
+                          + " (no \"## "
+                          + label
+                          + ".\" in "
+                          + transcript.getFileName()
+                          + ")");
+                }
+              }
             }
-          }
-        }
-      });
+          });
     }
     assertThat(broken).as("transcript exchanges that do not exist").isEmpty();
     assertThat(checked[0]).isGreaterThan(50);
@@ -121,36 +157,44 @@ class DocReferencesTest {
 
   @Test
   void everyRelativeLinkOfTheMarkdownFilesResolves() throws IOException {
-    List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("ARCHITECTURE.md")));
+    List<Path> docs =
+        new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("ARCHITECTURE.md")));
     try (Stream<Path> s = Files.walk(ROOT.resolve("docs"))) {
       s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
     }
     List<String> broken = new ArrayList<>();
     for (Path doc : docs) {
       boolean[] fenced = {false};
-      forEachLine(doc, (where, line) -> {
-        if (line.startsWith("```")) {
-          fenced[0] = !fenced[0];
-        }
-        Matcher m = MD_LINK.matcher(fenced[0] ? "" : CODE_SPAN.matcher(line).replaceAll(""));
-        while (m.find()) {
-          String link = m.group(1);
-          if (link.matches("^[a-z]+:.*")) {
-            continue; // http:, https:, mailto:
-          }
-          int hash = link.indexOf('#');
-          String file = hash < 0 ? link : link.substring(0, hash);
-          Path target = file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
-          if (!Files.exists(target)) {
-            broken.add(where + ": " + link);
-          } else if (hash >= 0 && !anchorsOf(target).contains(link.substring(hash + 1))) {
-            broken.add(where + ": " + link + " (no such heading)");
-          }
-        }
-      });
+      forEachLine(
+          doc,
+          (where, line) -> {
+            if (line.startsWith("```")) {
+              fenced[0] = !fenced[0];
+            }
+            Matcher m = MD_LINK.matcher(fenced[0] ? "" : CODE_SPAN.matcher(line).replaceAll(""));
+            while (m.find()) {
+              String link = m.group(1);
+              if (link.matches("^[a-z]+:.*")) {
+                continue; // http:, https:, mailto:
+              }
+              int hash = link.indexOf('#');
+              String file = hash < 0 ? link : link.substring(0, hash);
+              Path target = file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
+              if (!Files.exists(target)) {
+                broken.add(where + ": " + link);
+              } else if (hash >= 0 && !anchorsOf(target).contains(link.substring(hash + 1))) {
+                broken.add(where + ": " + link + " (no such heading)");
+              }
+            }
+          });
     }
     assertThat(broken).as("links that lead nowhere").isEmpty();
-    assertThat(docs).allSatisfy(doc -> assertThat(fenceCount(doc) % 2).as("%s closes every code block", doc.getFileName()).isZero());
+    assertThat(docs)
+        .allSatisfy(
+            doc ->
+                assertThat(fenceCount(doc) % 2)
+                    .as("%s closes every code block", doc.getFileName())
+                    .isZero());
   }
 
   // ------------------------------------------------------------------ sections
@@ -179,7 +223,9 @@ class DocReferencesTest {
 
   private static Path transcript(String prefix) {
     try (Stream<Path> s = Files.list(ROOT.resolve("docs/transcripts"))) {
-      return s.filter(p -> p.getFileName().toString().startsWith(prefix + "-")).findFirst().orElse(null);
+      return s.filter(p -> p.getFileName().toString().startsWith(prefix + "-"))
+          .findFirst()
+          .orElse(null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -234,12 +280,13 @@ class DocReferencesTest {
   static List<Path> javaSources() throws IOException {
     try (Stream<Path> s = Files.walk(ROOT)) {
       return s.filter(p -> p.toString().endsWith(".java"))
-          .filter(p -> {
-            String rel = ROOT.relativize(p).toString().replace('\\', '/');
-            return (rel.contains("/src/main/java/") || rel.contains("/src/test/java/"))
-                && !rel.contains("/target/")
-                && !rel.contains("/node_modules/");
-          })
+          .filter(
+              p -> {
+                String rel = ROOT.relativize(p).toString().replace('\\', '/');
+                return (rel.contains("/src/main/java/") || rel.contains("/src/test/java/"))
+                    && !rel.contains("/target/")
+                    && !rel.contains("/node_modules/");
+              })
           .sorted()
           .toList();
     }

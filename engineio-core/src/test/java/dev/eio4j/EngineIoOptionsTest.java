@@ -46,7 +46,8 @@ class EngineIoOptionsTest {
     assertThat(d.pingTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(d.upgradeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(d.maxHttpBufferSize()).isEqualTo(1_000_000L);
-    assertThat(d.transports()).containsExactlyInAnyOrder(TransportType.POLLING, TransportType.WEBSOCKET);
+    assertThat(d.transports())
+        .containsExactlyInAnyOrder(TransportType.POLLING, TransportType.WEBSOCKET);
     assertThat(d.allowUpgrades()).isTrue();
     assertThat(d.allowEIO3()).isTrue(); // deliberate difference: the reference defaults to false
     assertThat(d.initialPacket()).isNull();
@@ -152,9 +153,12 @@ class EngineIoOptionsTest {
       case "maxBufferedBytes" -> mebibytes(d.maxBufferedBytes());
       case "maxPacketsPerPayload" -> String.valueOf(d.maxPacketsPerPayload());
       case "overflowPolicy" -> d.overflowPolicy().name();
-      case "maxSessions" -> d.maxSessions() == 0 ? "0 (unlimited)" : String.valueOf(d.maxSessions());
+      case "maxSessions" ->
+          d.maxSessions() == 0 ? "0 (unlimited)" : String.valueOf(d.maxSessions());
       case "idGenerator" ->
-          d.idGenerator() == null ? "120 random bits, 20 URL-safe chars" : "custom"; // checked above
+          d.idGenerator() == null
+              ? "120 random bits, 20 URL-safe chars"
+              : "custom"; // checked above
       default -> throw new AssertionError("the table documents an unknown option: " + option);
     };
   }
@@ -186,11 +190,13 @@ class EngineIoOptionsTest {
       if (Modifier.isPublic(m.getModifiers())
           && !Modifier.isStatic(m.getModifiers())
           && m.getParameterCount() == 0
-          && !Set.of("toString", "toBuilder", "hashCode", "pathPrefix", "compressionThreshold").contains(m.getName())) {
+          && !Set.of("toString", "toBuilder", "hashCode", "pathPrefix", "compressionThreshold")
+              .contains(m.getName())) {
         getters.add(m.getName());
       }
     }
-    // pathPrefix is derived from path/addTrailingSlash; compressionThreshold is in the httpCompression row
+    // pathPrefix is derived from path/addTrailingSlash; compressionThreshold is in the
+    // httpCompression row
     assertThat(documented).containsExactlyInAnyOrderElementsOf(getters);
   }
 
@@ -204,7 +210,9 @@ class EngineIoOptionsTest {
     }
     Set<String> options = new TreeSet<>(documentedTable().keySet());
     options.add("compressionThreshold");
-    assertThat(table.keySet()).as("docs/configuration.md documents every option, and only options").containsExactlyInAnyOrderElementsOf(options);
+    assertThat(table.keySet())
+        .as("docs/configuration.md documents every option, and only options")
+        .containsExactlyInAnyOrderElementsOf(options);
   }
 
   /** The options table of docs/configuration.md: option name(s) → documented default, Markdown stripped. */
@@ -257,7 +265,9 @@ class EngineIoOptionsTest {
         assertThat(stated).isEqualTo(String.valueOf(d.compressionThreshold()));
       } else {
         assertThat(table).as("setter %s is in the table", setter).containsKey(setter);
-        assertThat(table.get(setter)).as("setter %s says 'Default %s'", setter, stated).startsWith(stated);
+        assertThat(table.get(setter))
+            .as("setter %s says 'Default %s'", setter, stated)
+            .startsWith(stated);
       }
       checked++;
     }
@@ -292,7 +302,8 @@ class EngineIoOptionsTest {
     assertThat(custom.pathPrefix()).isEqualTo("/myapp");
     assertThat(custom.observer()).isSameAs(observer);
     assertThat(custom.toBuilder().build().observer()).isSameAs(observer);
-    assertThat(EngineIoOptions.builder().options(custom).observer(null).build().observer()).isNull();
+    assertThat(EngineIoOptions.builder().options(custom).observer(null).build().observer())
+        .isNull();
     assertThat(EngineIoOptions.builder().options(custom).build().maxBufferedBytes()).isEqualTo(10);
     assertThat(custom.toBuilder().build().overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
     assertThat(custom.toBuilder().build().maxSessions()).isEqualTo(7);
@@ -301,27 +312,38 @@ class EngineIoOptionsTest {
     assertThat(custom.toString()).contains("overflowPolicy=CLOSE", "maxSessions=7");
     assertThat(d.toString()).contains("overflowPolicy=REJECT", "maxSessions=unlimited");
     assertThat(custom.toString())
-        .contains("pingInterval=300ms", "maxHttpBufferSize=100", "allowEIO3=false", "path=/myapp", "cookie=io");
+        .contains(
+            "pingInterval=300ms",
+            "maxHttpBufferSize=100",
+            "allowEIO3=false",
+            "path=/myapp",
+            "cookie=io");
   }
 
   @Test
   void pathPrefixStripsTrailingSlashesThenAddsOne() {
     assertThat(EngineIoOptions.builder().path("/x/").build().pathPrefix()).isEqualTo("/x/");
-    assertThat(EngineIoOptions.builder().path("/x//").addTrailingSlash(false).build().pathPrefix()).isEqualTo("/x");
+    assertThat(EngineIoOptions.builder().path("/x//").addTrailingSlash(false).build().pathPrefix())
+        .isEqualTo("/x");
   }
 
   @Test
   void durationsMustBePositiveAndBounded() {
-    for (String name : new String[] {"pingInterval", "pingTimeout", "upgradeTimeout", "closeTimeout"}) {
-      for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), Duration.ofDays(25)}) {
+    for (String name :
+        new String[] {"pingInterval", "pingTimeout", "upgradeTimeout", "closeTimeout"}) {
+      for (Duration bad :
+          new Duration[] {Duration.ZERO, Duration.ofMillis(-1), Duration.ofDays(25)}) {
         assertThatThrownBy(() -> setDuration(name, bad))
             .as("%s(%s)", name, bad)
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageStartingWith(name + " must be between 1 ms and ~24 days");
       }
-      assertThatThrownBy(() -> setDuration(name, null)).isInstanceOf(NullPointerException.class).hasMessage(name);
+      assertThatThrownBy(() -> setDuration(name, null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage(name);
     }
-    assertThat(EngineIoOptions.builder().pingInterval(Duration.ofMillis(1)).build().pingInterval()).isEqualTo(Duration.ofMillis(1));
+    assertThat(EngineIoOptions.builder().pingInterval(Duration.ofMillis(1)).build().pingInterval())
+        .isEqualTo(Duration.ofMillis(1));
   }
 
   private static void setDuration(String name, Duration value) {
@@ -348,7 +370,8 @@ class EngineIoOptionsTest {
     assertThatThrownBy(() -> EngineIoOptions.builder().maxPacketsPerPayload(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxPacketsPerPayload must be >= 1");
-    assertThat(EngineIoOptions.builder().maxPacketsPerPayload(1).build().maxPacketsPerPayload()).isEqualTo(1);
+    assertThat(EngineIoOptions.builder().maxPacketsPerPayload(1).build().maxPacketsPerPayload())
+        .isEqualTo(1);
     assertThatThrownBy(() -> EngineIoOptions.builder().maxSessions(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxSessions must be >= 0 (0: unlimited)");
@@ -358,7 +381,13 @@ class EngineIoOptionsTest {
     assertThatThrownBy(() -> EngineIoOptions.builder().compressionThreshold(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("compressionThreshold must be >= 0");
-    assertThat(EngineIoOptions.builder().maxHttpBufferSize(1).compressionThreshold(0).build().maxHttpBufferSize()).isEqualTo(1);
+    assertThat(
+            EngineIoOptions.builder()
+                .maxHttpBufferSize(1)
+                .compressionThreshold(0)
+                .build()
+                .maxHttpBufferSize())
+        .isEqualTo(1);
   }
 
   @Test
@@ -378,18 +407,20 @@ class EngineIoOptionsTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("path must start with '/'");
     }
-    assertThatThrownBy(() -> EngineIoOptions.builder().path(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> EngineIoOptions.builder().path(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void cookieOptionsAreValidated() {
-    assertThat(CookieOptions.defaults().headerValue("abc")).isEqualTo("io=abc; Path=/; HttpOnly; SameSite=Lax");
-    assertThat(new CookieOptions("sid", null, false, "none", true).headerValue("x")).isEqualTo("sid=x; Secure; SameSite=None");
+    assertThat(CookieOptions.defaults().headerValue("abc"))
+        .isEqualTo("io=abc; Path=/; HttpOnly; SameSite=Lax");
+    assertThat(new CookieOptions("sid", null, false, "none", true).headerValue("x"))
+        .isEqualTo("sid=x; Secure; SameSite=None");
     assertThatThrownBy(() -> CookieOptions.named("a b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cookie name must be a non-empty HTTP token");
-    assertThatThrownBy(() -> CookieOptions.named(""))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CookieOptions.named("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CookieOptions("io", "/;x", true, null, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cookie path");

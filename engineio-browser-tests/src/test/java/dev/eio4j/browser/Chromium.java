@@ -50,14 +50,18 @@ final class Chromium implements AutoCloseable {
       hello = ready.get(LAUNCH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       process.destroyForcibly();
-      throw new AssertionError("Chromium did not start within " + LAUNCH_TIMEOUT.toSeconds() + " s; see " + logFile);
+      throw new AssertionError(
+          "Chromium did not start within " + LAUNCH_TIMEOUT.toSeconds() + " s; see " + logFile);
     } catch (ExecutionException e) {
       process.destroyForcibly();
-      throw new AssertionError("the browser driver failed to start: " + e.getCause().getMessage() + "; see " + logFile, e.getCause());
+      throw new AssertionError(
+          "the browser driver failed to start: " + e.getCause().getMessage() + "; see " + logFile,
+          e.getCause());
     }
     if (!Boolean.TRUE.equals(hello.get("ready"))) {
       process.destroyForcibly();
-      throw new AssertionError("Chromium did not start: " + hello.get("error") + "; see " + logFile);
+      throw new AssertionError(
+          "Chromium did not start: " + hello.get("error") + "; see " + logFile);
     }
     this.version = String.valueOf(hello.get("version"));
   }
@@ -77,15 +81,23 @@ final class Chromium implements AutoCloseable {
               + "=1 to skip them.");
     }
     if (!Files.isDirectory(nodeDir.resolve("node_modules/playwright-core"))) {
-      throw new AssertionError("playwright-core is not installed in " + nodeDir + ": run `npm ci` there (the Maven build does it)");
+      throw new AssertionError(
+          "playwright-core is not installed in "
+              + nodeDir
+              + ": run `npm ci` there (the Maven build does it)");
     }
     Files.createDirectories(outputDir);
     Path log = outputDir.resolve("browser-driver.log");
     Process p;
     try {
-      p = new ProcessBuilder("node", "driver.js").directory(nodeDir.toFile()).redirectError(log.toFile()).start();
+      p =
+          new ProcessBuilder("node", "driver.js")
+              .directory(nodeDir.toFile())
+              .redirectError(log.toFile())
+              .start();
     } catch (IOException e) {
-      throw new AssertionError("cannot run node (Node.js 20 with npm must be on the PATH): " + e.getMessage(), e);
+      throw new AssertionError(
+          "cannot run node (Node.js 20 with npm must be on the PATH): " + e.getMessage(), e);
     }
     return new Chromium(p, log);
   }
@@ -101,7 +113,9 @@ final class Chromium implements AutoCloseable {
   }
 
   private void readAnswers() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         Object parsed;
@@ -132,7 +146,8 @@ final class Chromium implements AutoCloseable {
     } catch (IOException e) {
       // the driver is gone; fail what waits
     }
-    IllegalStateException gone = new IllegalStateException("the browser driver exited; see " + logFile);
+    IllegalStateException gone =
+        new IllegalStateException("the browser driver exited; see " + logFile);
     ready.completeExceptionally(gone);
     calls.values().forEach(f -> f.completeExceptionally(gone));
   }
@@ -155,7 +170,8 @@ final class Chromium implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot talk to the browser driver; see " + logFile, e);
     } catch (TimeoutException e) {
-      throw new AssertionError("browser call " + op + " got no answer within " + timeout.toMillis() + " ms");
+      throw new AssertionError(
+          "browser call " + op + " got no answer within " + timeout.toMillis() + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

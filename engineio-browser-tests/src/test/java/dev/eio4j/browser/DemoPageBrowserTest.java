@@ -31,7 +31,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>Fails when Chromium is missing; skipped only with {@code EIO4J_SKIP_BROWSER=1}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-@DisabledIfEnvironmentVariable(named = Chromium.SKIP_VARIABLE, matches = "1", disabledReason = "EIO4J_SKIP_BROWSER=1")
+@DisabledIfEnvironmentVariable(
+    named = Chromium.SKIP_VARIABLE,
+    matches = "1",
+    disabledReason = "EIO4J_SKIP_BROWSER=1")
 class DemoPageBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static Chromium chromium;
@@ -80,7 +83,9 @@ class DemoPageBrowserTest {
       Map<String, Object> s = waitOpen(page);
       assertThat(s.get("transport")).isEqualTo("polling");
       assertThat(page.text("#transport")).isEqualTo("polling");
-      assertThat(page.text("#client-info")).contains(client.version).contains("protocol v" + client.protocol);
+      assertThat(page.text("#client-info"))
+          .contains(client.version)
+          .contains("protocol v" + client.protocol);
       for (String text : List.of("hello", "你好,世界! 👋 ñ", "", "x".repeat(10_000) + "€")) {
         Map<String, Object> echo = echoText(page, text);
         assertThat(echo.get("type")).isEqualTo("string");
@@ -90,7 +95,9 @@ class DemoPageBrowserTest {
       // the page's own controls
       page.fill("#text", "from the Send text button");
       page.click("#send-text");
-      page.waitFor("() => [...document.querySelectorAll('#log li[data-kind=in]')].some((li) => li.textContent.includes('from the Send text button'))", WAIT);
+      page.waitFor(
+          "() => [...document.querySelectorAll('#log li[data-kind=in]')].some((li) => li.textContent.includes('from the Send text button'))",
+          WAIT);
       assertThat(page.text("#rtt")).matches("\\d+\\.\\d ms");
       assertThat(page.text("#counts")).isEqualTo("5 sent · 5 received");
       s = state(page);
@@ -111,17 +118,25 @@ class DemoPageBrowserTest {
       page.click("#connect");
       @SuppressWarnings("unchecked")
       Map<String, Object> s =
-          (Map<String, Object>) page.waitFor("() => { const s = window.demo.state(); return s.transport === 'websocket' && s; }", WAIT);
+          (Map<String, Object>)
+              page.waitFor(
+                  "() => { const s = window.demo.state(); return s.transport === 'websocket' && s; }",
+                  WAIT);
       assertThat(s.get("state")).isEqualTo("open");
       assertThat(s.get("opens")).isEqualTo(1L);
       assertThat(s.get("upgrades")).isEqualTo(1L);
       assertThat(page.text("#transport")).isEqualTo("websocket");
       String sid = (String) s.get("sid");
-      assertThat(logLines(page)).anyMatch(l -> l.contains("open") && l.contains("session " + sid + " over polling"));
+      assertThat(logLines(page))
+          .anyMatch(l -> l.contains("open") && l.contains("session " + sid + " over polling"));
       assertThat(logLines(page)).anyMatch(l -> l.contains("upgraded polling → websocket"));
       assertThat(server.onlySocketTransport()).isEqualTo("websocket");
       assertThat(page.network())
-          .anyMatch(e -> "websocket".equals(e.get("kind")) && ((String) e.get("url")).contains("transport=websocket") && ((String) e.get("url")).contains("sid=" + sid));
+          .anyMatch(
+              e ->
+                  "websocket".equals(e.get("kind"))
+                      && ((String) e.get("url")).contains("transport=websocket")
+                      && ((String) e.get("url")).contains("sid=" + sid));
 
       Map<String, Object> echo = echoText(page, "over the WebSocket ✓");
       assertThat(echo.get("data")).isEqualTo("over the WebSocket ✓");
@@ -137,7 +152,8 @@ class DemoPageBrowserTest {
       assertThat(logLines(page)).anyMatch(l -> l.contains("echo") && l.contains("binary 16 B"));
       assertThat(page.text("#transport")).isEqualTo("websocket");
 
-      Path shot = outputDir.resolve(client == Client.V6 ? "demo-upgrade.png" : "demo-upgrade-v3.png");
+      Path shot =
+          outputDir.resolve(client == Client.V6 ? "demo-upgrade.png" : "demo-upgrade-v3.png");
       page.screenshot(shot);
       assertThat(Files.size(shot)).isGreaterThan(10_000);
       assertNoPageErrors(page);
@@ -157,12 +173,20 @@ class DemoPageBrowserTest {
         for (int size : new int[] {1, 2, 255, 256, 4096, 65_536, 300_000}) {
           seed += 7;
           Map<String, Object> r = echoBinary(page, size, seed);
-          assertThat(r.get("type")).as("%s %s %d bytes: type", client, transport, size).isEqualTo("[object ArrayBuffer]");
-          assertThat(r.get("length")).as("%s %s %d bytes: length", client, transport, size).isEqualTo((long) size);
-          assertThat(r.get("firstDiff")).as("%s %s %d bytes: first differing byte", client, transport, size).isEqualTo(-1L);
+          assertThat(r.get("type"))
+              .as("%s %s %d bytes: type", client, transport, size)
+              .isEqualTo("[object ArrayBuffer]");
+          assertThat(r.get("length"))
+              .as("%s %s %d bytes: length", client, transport, size)
+              .isEqualTo((long) size);
+          assertThat(r.get("firstDiff"))
+              .as("%s %s %d bytes: first differing byte", client, transport, size)
+              .isEqualTo(-1L);
           Message m = server.nextReceived();
           assertThat(m.isBinary()).isTrue();
-          assertThat(m.bytes()).as("%s %s %d bytes as the server got them", client, transport, size).isEqualTo(pattern(size, seed));
+          assertThat(m.bytes())
+              .as("%s %s %d bytes as the server got them", client, transport, size)
+              .isEqualTo(pattern(size, seed));
         }
         assertThat(state(page).get("transport")).isEqualTo(transport);
         page.click("#disconnect");
@@ -190,7 +214,10 @@ class DemoPageBrowserTest {
       @SuppressWarnings("unchecked")
       Map<String, Object> s =
           (Map<String, Object>)
-              page.waitFor("(old) => { const s = window.demo.state(); return s.state === 'open' && s.sid && s.sid !== old && s; }", before, Duration.ofSeconds(20));
+              page.waitFor(
+                  "(old) => { const s = window.demo.state(); return s.state === 'open' && s.sid && s.sid !== old && s; }",
+                  before,
+                  Duration.ofSeconds(20));
       assertThat(s.get("opens")).isEqualTo(2L);
       assertThat(server.engine().socket((String) s.get("sid"))).isPresent();
       assertThat(echoText(page, "after the restart").get("data")).isEqualTo("after the restart");
@@ -207,11 +234,20 @@ class DemoPageBrowserTest {
     try (OtherOrigin site = OtherOrigin.start();
         EchoServer server =
             EchoServer.start(
-                // engine.io-client 3.x sends its XHRs withCredentials by default, which CORS allows only
+                // engine.io-client 3.x sends its XHRs withCredentials by default, which CORS allows
+                // only
                 // with Access-Control-Allow-Credentials; 6.x does not send credentials
-                EngineIoOptions.builder().cors(CorsOptions.builder().allowOrigins(site.origin()).credentials(client == Client.V3).build()).build());
+                EngineIoOptions.builder()
+                    .cors(
+                        CorsOptions.builder()
+                            .allowOrigins(site.origin())
+                            .credentials(client == Client.V3)
+                            .build())
+                    .build());
         Page page = openDemo(crossOriginUrl(site, server, client))) {
-      assertThat(page.eval("() => location.origin")).isEqualTo(site.origin()).isNotEqualTo(server.origin());
+      assertThat(page.eval("() => location.origin"))
+          .isEqualTo(site.origin())
+          .isNotEqualTo(server.origin());
       page.click("#connect");
       assertThat(waitOpen(page).get("transport")).isEqualTo("polling");
       assertThat(echoText(page, "across origins").get("data")).isEqualTo("across origins");
@@ -220,10 +256,17 @@ class DemoPageBrowserTest {
       assertThat(bin.get("length")).isEqualTo(1000L);
       List<Map<String, Object>> engineResponses =
           page.network().stream()
-              .filter(e -> "response".equals(e.get("kind")) && ((String) e.get("url")).startsWith(server.origin() + "/engine.io/"))
+              .filter(
+                  e ->
+                      "response".equals(e.get("kind"))
+                          && ((String) e.get("url")).startsWith(server.origin() + "/engine.io/"))
               .toList();
       assertThat(engineResponses).isNotEmpty();
-      assertThat(engineResponses).allSatisfy(e -> assertThat(headers(e).get("access-control-allow-origin")).isEqualTo(site.origin()));
+      assertThat(engineResponses)
+          .allSatisfy(
+              e ->
+                  assertThat(headers(e).get("access-control-allow-origin"))
+                      .isEqualTo(site.origin()));
       assertNoPageErrors(page);
     }
   }
@@ -241,9 +284,15 @@ class DemoPageBrowserTest {
       assertThat(s.get("sid")).isNull();
       assertThat(errors(s)).anyMatch(e -> e.contains("xhr poll error"));
       assertThat(page.network())
-          .anyMatch(e -> "requestfailed".equals(e.get("kind")) && ((String) e.get("url")).startsWith(server.origin() + "/engine.io/"));
+          .anyMatch(
+              e ->
+                  "requestfailed".equals(e.get("kind"))
+                      && ((String) e.get("url")).startsWith(server.origin() + "/engine.io/"));
       assertThat(page.network())
-          .noneMatch(e -> "response".equals(e.get("kind")) && headers(e).containsKey("access-control-allow-origin"));
+          .noneMatch(
+              e ->
+                  "response".equals(e.get("kind"))
+                      && headers(e).containsKey("access-control-allow-origin"));
     }
   }
 
@@ -251,7 +300,8 @@ class DemoPageBrowserTest {
 
   @Test
   void cookieOption() throws Exception {
-    try (EchoServer server = EchoServer.start(EngineIoOptions.builder().cookie(CookieOptions.defaults()).build());
+    try (EchoServer server =
+            EchoServer.start(EngineIoOptions.builder().cookie(CookieOptions.defaults()).build());
         Page page = openDemo(server.origin() + "/?transports=polling")) {
       page.click("#connect");
       String sid = (String) waitOpen(page).get("sid");
@@ -260,10 +310,18 @@ class DemoPageBrowserTest {
 
       Map<String, Object> handshake =
           network.stream()
-              .filter(e -> "response".equals(e.get("kind")) && ((String) e.get("url")).contains("/engine.io/?") && !((String) e.get("url")).contains("sid="))
+              .filter(
+                  e ->
+                      "response".equals(e.get("kind"))
+                          && ((String) e.get("url")).contains("/engine.io/?")
+                          && !((String) e.get("url")).contains("sid="))
               .findFirst()
               .orElseThrow(() -> new AssertionError("no handshake response in " + network));
-      assertThat((String) headers(handshake).get("set-cookie")).contains("io=" + sid).contains("Path=/").contains("HttpOnly").contains("SameSite=Lax");
+      assertThat((String) headers(handshake).get("set-cookie"))
+          .contains("io=" + sid)
+          .contains("Path=/")
+          .contains("HttpOnly")
+          .contains("SameSite=Lax");
       assertThat(network)
           .as("the browser sends the cookie back on the session's next requests")
           .anyMatch(
@@ -272,8 +330,15 @@ class DemoPageBrowserTest {
                       && ((String) e.get("url")).contains("sid=" + sid)
                       && String.valueOf(headers(e).get("cookie")).contains("io=" + sid));
       assertThat(page.cookies())
-          .anyMatch(c -> "io".equals(c.get("name")) && sid.equals(c.get("value")) && Boolean.TRUE.equals(c.get("httpOnly")) && "/".equals(c.get("path")));
-      assertThat((String) page.eval("() => document.cookie")).as("HttpOnly: hidden from scripts").doesNotContain("io=");
+          .anyMatch(
+              c ->
+                  "io".equals(c.get("name"))
+                      && sid.equals(c.get("value"))
+                      && Boolean.TRUE.equals(c.get("httpOnly"))
+                      && "/".equals(c.get("path")));
+      assertThat((String) page.eval("() => document.cookie"))
+          .as("HttpOnly: hidden from scripts")
+          .doesNotContain("io=");
       assertNoPageErrors(page);
     }
   }
@@ -293,7 +358,12 @@ class DemoPageBrowserTest {
   }
 
   private static String crossOriginUrl(OtherOrigin site, EchoServer server, Client client) {
-    return site.origin() + "/?url=" + URLEncoder.encode(server.origin(), StandardCharsets.UTF_8) + "&client=" + client.value + "&transports=polling&reconnect=0";
+    return site.origin()
+        + "/?url="
+        + URLEncoder.encode(server.origin(), StandardCharsets.UTF_8)
+        + "&client="
+        + client.value
+        + "&transports=polling&reconnect=0";
   }
 
   private static void configure(Page page, Client client, String transports, boolean upgrade) {
@@ -311,12 +381,17 @@ class DemoPageBrowserTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> waitOpen(Page page) {
-    return (Map<String, Object>) page.waitFor("() => { const s = window.demo.state(); return s.state === 'open' && s; }", WAIT);
+    return (Map<String, Object>)
+        page.waitFor(
+            "() => { const s = window.demo.state(); return s.state === 'open' && s; }", WAIT);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> echoText(Page page, String text) {
-    return (Map<String, Object>) page.eval("async (text) => { const r = await window.demo.echo(text); return { data: r.data, type: typeof r.data, rtt: r.rtt }; }", text);
+    return (Map<String, Object>)
+        page.eval(
+            "async (text) => { const r = await window.demo.echo(text); return { data: r.data, type: typeof r.data, rtt: r.rtt }; }",
+            text);
   }
 
   /** Sends {@link #pattern} bytes as an ArrayBuffer and compares the echo in the page. */
@@ -364,6 +439,7 @@ class DemoPageBrowserTest {
 
   /** No script error and no Content-Security-Policy violation on the page. */
   private static void assertNoPageErrors(Page page) {
-    assertThat(page.console()).noneMatch(m -> m.startsWith("pageerror:") || m.contains("Content Security Policy"));
+    assertThat(page.console())
+        .noneMatch(m -> m.startsWith("pageerror:") || m.contains("Content Security Policy"));
   }
 }

@@ -45,7 +45,11 @@ final class EchoServer implements AutoCloseable {
                   socket.send(m);
                 }));
     engine = e;
-    return EngineIoNettyServer.builder(e).host("127.0.0.1").port(p).fallback(new DemoPage(options)).start();
+    return EngineIoNettyServer.builder(e)
+        .host("127.0.0.1")
+        .port(p)
+        .fallback(new DemoPage(options))
+        .start();
   }
 
   /** {@code http://127.0.0.1:PORT}. */

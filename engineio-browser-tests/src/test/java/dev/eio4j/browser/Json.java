@@ -228,6 +228,7 @@ final class Json {
   }
 
   private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException(what + " at " + i + " in JSON: " + (s.length() > 200 ? s.substring(0, 200) + "…" : s));
+    return new IllegalArgumentException(
+        what + " at " + i + " in JSON: " + (s.length() > 200 ? s.substring(0, 200) + "…" : s));
   }
 }

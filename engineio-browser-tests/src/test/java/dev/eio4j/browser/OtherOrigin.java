@@ -41,15 +41,23 @@ final class OtherOrigin implements AutoCloseable {
       ex.getRequestHeaders().forEach((name, values) -> values.forEach(v -> headers.add(name, v)));
       String query = ex.getRequestURI().getRawQuery();
       String target = ex.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
-      HttpFallback.Response r = page.handle(new EngineRequest(ex.getRequestMethod(), target, headers, ex.getRemoteAddress(), false));
+      HttpFallback.Response r =
+          page.handle(
+              new EngineRequest(
+                  ex.getRequestMethod(), target, headers, ex.getRemoteAddress(), false));
       if (r == null) {
-        r = new HttpFallback.Response(404, "text/plain; charset=UTF-8", "not found".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        r =
+            new HttpFallback.Response(
+                404,
+                "text/plain; charset=UTF-8",
+                "not found".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
       if (r.contentType() != null) {
         ex.getResponseHeaders().set("Content-Type", r.contentType());
       }
-      boolean noBody = r.status() == 304 || ex.getRequestMethod().equals("HEAD") || r.body().length == 0;
+      boolean noBody =
+          r.status() == 304 || ex.getRequestMethod().equals("HEAD") || r.body().length == 0;
       ex.sendResponseHeaders(r.status(), noBody ? -1 : r.body().length);
       if (!noBody) {
         try (OutputStream out = ex.getResponseBody()) {

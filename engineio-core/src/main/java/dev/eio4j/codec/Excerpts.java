@@ -5,11 +5,11 @@ final class Excerpts {
 
   /** Most escaped output chars an excerpt of a string may take (before the closing quote and count). */
   private static final int MAX_OUT = 32;
+
   private static final int MAX_BYTES = 12;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private Excerpts() {
-  }
+  private Excerpts() {}
 
   /**
    * Returns the first chars of {@code s} in double quotes, escaped to printable ASCII and cut after about
@@ -54,8 +54,11 @@ final class Excerpts {
     } else if (c < 0x100) {
       sb.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
     } else {
-      sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
-          .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+      sb.append("\\u")
+          .append(HEX[c >> 12])
+          .append(HEX[(c >> 8) & 0xf])
+          .append(HEX[(c >> 4) & 0xf])
+          .append(HEX[c & 0xf]);
     }
   }
 }

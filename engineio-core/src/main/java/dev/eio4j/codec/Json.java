@@ -5,8 +5,7 @@ public final class Json {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private Json() {
-  }
+  private Json() {}
 
   /**
    * Appends {@code s} as a JSON string literal, escaped like {@code JSON.stringify} (ES2019, well-formed):
@@ -26,17 +25,34 @@ public final class Json {
       if (c < 0x20 || c == '"' || c == '\\') {
         escape = true;
         switch (c) {
-          case '"': shortForm = "\\\""; break;
-          case '\\': shortForm = "\\\\"; break;
-          case '\b': shortForm = "\\b"; break;
-          case '\f': shortForm = "\\f"; break;
-          case '\n': shortForm = "\\n"; break;
-          case '\r': shortForm = "\\r"; break;
-          case '\t': shortForm = "\\t"; break;
-          default: break;
+          case '"':
+            shortForm = "\\\"";
+            break;
+          case '\\':
+            shortForm = "\\\\";
+            break;
+          case '\b':
+            shortForm = "\\b";
+            break;
+          case '\f':
+            shortForm = "\\f";
+            break;
+          case '\n':
+            shortForm = "\\n";
+            break;
+          case '\r':
+            shortForm = "\\r";
+            break;
+          case '\t':
+            shortForm = "\\t";
+            break;
+          default:
+            break;
         }
       } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++; // a valid pair passes through raw
           continue;
         }
@@ -49,8 +65,11 @@ public final class Json {
         if (shortForm != null) {
           sb.append(shortForm);
         } else {
-          sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
-              .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+          sb.append("\\u")
+              .append(HEX[c >> 12])
+              .append(HEX[(c >> 8) & 0xf])
+              .append(HEX[(c >> 4) & 0xf])
+              .append(HEX[c & 0xf]);
         }
         run = i + 1;
       }

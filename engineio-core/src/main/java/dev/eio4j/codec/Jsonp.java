@@ -2,7 +2,6 @@ package dev.eio4j.codec;
 
 import dev.eio4j.codec.CodecException.Reason;
 import dev.eio4j.protocol.UrlEncoded;
-import java.nio.charset.StandardCharsets;
 
 /**
  * JSONP polling framing (docs/protocol.md §3.4): GET responses are a JavaScript call carrying the payload as a
@@ -11,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Jsonp {
 
-  private Jsonp() {
-  }
+  private Jsonp() {}
 
   /**
    * Wraps a payload for a JSONP GET response: {@code ___eio[<index>](<JSON string literal>);}. The literal
@@ -23,7 +21,8 @@ public final class Jsonp {
    */
   public static String wrap(String callbackIndex, String payload) {
     String index = callbackIndex(callbackIndex);
-    StringBuilder sb = new StringBuilder(payload.length() + payload.length() / 8 + index.length() + 12);
+    StringBuilder sb =
+        new StringBuilder(payload.length() + payload.length() / 8 + index.length() + 12);
     sb.append("___eio[").append(index).append("](");
     Json.appendString(sb, payload, true);
     return sb.append(");").toString();

@@ -7,8 +7,7 @@ import java.util.List;
  */
 public final class OpenPacket {
 
-  private OpenPacket() {
-  }
+  private OpenPacket() {}
 
   /**
    * Returns the handshake JSON exactly as the reference writes it, e.g.
@@ -16,7 +15,8 @@ public final class OpenPacket {
    * keys in this order, no spaces, strings escaped as {@code JSON.stringify} does. The open packet on the
    * wire is {@code '0'} followed by this text.
    */
-  public static String json(String sid, List<String> upgrades, long pingInterval, long pingTimeout, long maxPayload) {
+  public static String json(
+      String sid, List<String> upgrades, long pingInterval, long pingTimeout, long maxPayload) {
     StringBuilder sb = new StringBuilder(96 + sid.length() + upgrades.size() * 16);
     sb.append("{\"sid\":");
     Json.appendString(sb, sid, false);
@@ -27,9 +27,12 @@ public final class OpenPacket {
       }
       Json.appendString(sb, upgrades.get(i), false);
     }
-    sb.append("],\"pingInterval\":").append(pingInterval)
-        .append(",\"pingTimeout\":").append(pingTimeout)
-        .append(",\"maxPayload\":").append(maxPayload)
+    sb.append("],\"pingInterval\":")
+        .append(pingInterval)
+        .append(",\"pingTimeout\":")
+        .append(pingTimeout)
+        .append(",\"maxPayload\":")
+        .append(maxPayload)
         .append('}');
     return sb.toString();
   }

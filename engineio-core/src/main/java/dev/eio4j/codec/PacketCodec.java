@@ -24,8 +24,7 @@ import java.util.Objects;
  */
 public final class PacketCodec {
 
-  private PacketCodec() {
-  }
+  private PacketCodec() {}
 
   /**
    * Encodes a packet as text: {@code <digit><text>} (just the digit without data); a binary packet as
@@ -41,7 +40,11 @@ public final class PacketCodec {
         requireMessage(p);
         return "b" + b64;
       }
-      return new StringBuilder(b64.length() + 2).append('b').append(p.type().digit()).append(b64).toString();
+      return new StringBuilder(b64.length() + 2)
+          .append('b')
+          .append(p.type().digit())
+          .append(b64)
+          .toString();
     }
     String text = p.text();
     if (text == null || text.isEmpty()) {
@@ -91,13 +94,15 @@ public final class PacketCodec {
       }
       PacketType type = s.length() > 1 ? PacketType.fromDigit(s.charAt(1)) : null;
       if (type == null) {
-        throw new CodecException(Reason.UNKNOWN_TYPE, "no type digit after 'b' in " + Excerpts.of(s));
+        throw new CodecException(
+            Reason.UNKNOWN_TYPE, "no type digit after 'b' in " + Excerpts.of(s));
       }
       return Packet.binary(type, decodeBase64(s, 2));
     }
     PacketType type = PacketType.fromDigit(first);
     if (type == null) {
-      throw new CodecException(Reason.UNKNOWN_TYPE, "unknown packet type " + Excerpts.ofChar(first));
+      throw new CodecException(
+          Reason.UNKNOWN_TYPE, "unknown packet type " + Excerpts.ofChar(first));
     }
     if (s.length() == 1) {
       return type == PacketType.MESSAGE ? Packet.message("") : Packet.of(type);
@@ -122,7 +127,9 @@ public final class PacketCodec {
     }
     PacketType type = PacketType.fromCode(b[0] & 0xff);
     if (type == null) {
-      throw new CodecException(Reason.UNKNOWN_TYPE, "unknown packet type byte 0x" + Excerpts.ofBytes(b, 0).substring(0, 2));
+      throw new CodecException(
+          Reason.UNKNOWN_TYPE,
+          "unknown packet type byte 0x" + Excerpts.ofBytes(b, 0).substring(0, 2));
     }
     return Packet.binary(type, Arrays.copyOfRange(b, 1, b.length));
   }

@@ -32,8 +32,7 @@ public final class PayloadCodec {
   /** At most this many length digits; longer prefixes can only be garbage (1e10 exceeds any body). */
   private static final int MAX_LENGTH_DIGITS = 10;
 
-  private PayloadCodec() {
-  }
+  private PayloadCodec() {}
 
   /**
    * Encodes a v4 payload: each packet as {@link PacketCodec#encodeText} (binary as {@code b<base64>}),
@@ -121,28 +120,36 @@ public final class PayloadCodec {
       char c;
       while (i < n && (c = body.charAt(i)) != ':') {
         if (c < '0' || c > '9') {
-          return new DecodedPayload(packets, new CodecException(Reason.BAD_LENGTH,
-              "non-digit " + Excerpts.ofChar(c) + " in length at " + i));
+          return new DecodedPayload(
+              packets,
+              new CodecException(
+                  Reason.BAD_LENGTH, "non-digit " + Excerpts.ofChar(c) + " in length at " + i));
         }
         if (i - start >= MAX_LENGTH_DIGITS) {
-          return new DecodedPayload(packets, new CodecException(Reason.BAD_LENGTH,
-              "length longer than " + MAX_LENGTH_DIGITS + " digits at " + start));
+          return new DecodedPayload(
+              packets,
+              new CodecException(
+                  Reason.BAD_LENGTH,
+                  "length longer than " + MAX_LENGTH_DIGITS + " digits at " + start));
         }
         len = len * 10 + (c - '0');
         i++;
       }
       if (i == n) {
-        return new DecodedPayload(packets, new CodecException(Reason.BAD_LENGTH,
-            "length without ':' at " + start));
+        return new DecodedPayload(
+            packets, new CodecException(Reason.BAD_LENGTH, "length without ':' at " + start));
       }
       if (i == start) {
-        return new DecodedPayload(packets, new CodecException(Reason.BAD_LENGTH,
-            "empty length at " + start));
+        return new DecodedPayload(
+            packets, new CodecException(Reason.BAD_LENGTH, "empty length at " + start));
       }
       i++; // the ':'
       if (len > n - i) {
-        return new DecodedPayload(packets, new CodecException(Reason.TRUNCATED,
-            "length " + len + " exceeds the " + (n - i) + " chars left at " + start));
+        return new DecodedPayload(
+            packets,
+            new CodecException(
+                Reason.TRUNCATED,
+                "length " + len + " exceeds the " + (n - i) + " chars left at " + start));
       }
       if (len > 0) {
         int end = i + (int) len;
@@ -222,50 +229,63 @@ public final class PayloadCodec {
       int start = i;
       int marker = body[i++] & 0xff;
       if (marker > 1) {
-        return new DecodedPayload(packets, new CodecException(Reason.BAD_MARKER,
-            "bad entry marker at " + start + ": " + Excerpts.ofBytes(body, start)));
+        return new DecodedPayload(
+            packets,
+            new CodecException(
+                Reason.BAD_MARKER,
+                "bad entry marker at " + start + ": " + Excerpts.ofBytes(body, start)));
       }
       long len = 0;
       int digits = 0;
       while (true) {
         if (i >= n) {
-          return new DecodedPayload(packets, new CodecException(Reason.TRUNCATED,
-              "length without 0xff at " + start));
+          return new DecodedPayload(
+              packets, new CodecException(Reason.TRUNCATED, "length without 0xff at " + start));
         }
         int b = body[i] & 0xff;
         if (b == 0xff) {
           break;
         }
         if (b > 9) {
-          return new DecodedPayload(packets, new CodecException(Reason.BAD_LENGTH,
-              "length byte out of 0..9 at " + i + ": " + Excerpts.ofBytes(body, start)));
+          return new DecodedPayload(
+              packets,
+              new CodecException(
+                  Reason.BAD_LENGTH,
+                  "length byte out of 0..9 at " + i + ": " + Excerpts.ofBytes(body, start)));
         }
         if (++digits > MAX_LENGTH_DIGITS) {
-          return new DecodedPayload(packets, new CodecException(Reason.BAD_LENGTH,
-              "length longer than " + MAX_LENGTH_DIGITS + " digits at " + start));
+          return new DecodedPayload(
+              packets,
+              new CodecException(
+                  Reason.BAD_LENGTH,
+                  "length longer than " + MAX_LENGTH_DIGITS + " digits at " + start));
         }
         len = len * 10 + b;
         i++;
       }
       if (digits == 0) {
-        return new DecodedPayload(packets, new CodecException(Reason.BAD_LENGTH,
-            "empty length at " + start));
+        return new DecodedPayload(
+            packets, new CodecException(Reason.BAD_LENGTH, "empty length at " + start));
       }
       i++; // the 0xff
       if (len > n - i) {
-        return new DecodedPayload(packets, new CodecException(Reason.TRUNCATED,
-            "length " + len + " exceeds the " + (n - i) + " bytes left at " + start));
+        return new DecodedPayload(
+            packets,
+            new CodecException(
+                Reason.TRUNCATED,
+                "length " + len + " exceeds the " + (n - i) + " bytes left at " + start));
       }
       if (len == 0) {
-        return new DecodedPayload(packets, new CodecException(Reason.EMPTY,
-            "empty entry at " + start));
+        return new DecodedPayload(
+            packets, new CodecException(Reason.EMPTY, "empty entry at " + start));
       }
       int end = i + (int) len;
       try {
         if (marker == 0) {
           packets.add(PacketCodec.decodeText(decodeUtf8(body, i, end), ProtocolVersion.V3));
         } else {
-          packets.add(PacketCodec.decodeBinaryFrame(Arrays.copyOfRange(body, i, end), ProtocolVersion.V3));
+          packets.add(
+              PacketCodec.decodeBinaryFrame(Arrays.copyOfRange(body, i, end), ProtocolVersion.V3));
         }
       } catch (CodecException e) {
         return new DecodedPayload(packets, e);
@@ -277,13 +297,16 @@ public final class PayloadCodec {
 
   private static String decodeUtf8(byte[] b, int from, int to) throws CodecException {
     try {
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b, from, to - from));
+      CharBuffer chars =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(b, from, to - from));
       return chars.toString();
     } catch (CharacterCodingException e) {
-      throw new CodecException(Reason.BAD_UTF8, "invalid UTF-8 at " + from + ": " + Excerpts.ofBytes(b, from));
+      throw new CodecException(
+          Reason.BAD_UTF8, "invalid UTF-8 at " + from + ": " + Excerpts.ofBytes(b, from));
     }
   }
 

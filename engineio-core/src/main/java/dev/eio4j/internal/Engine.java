@@ -24,8 +24,10 @@ public final class Engine {
   private final SessionRegistry sessions;
   private final Responses responses;
   private final Router router;
+
   /** The observer, wrapped so that it cannot throw; {@link EngineObserver#NOOP} when none is set. */
   final EngineObserver observer;
+
   /**
    * True when an observer is set: guards the work done only to feed it (clock reads, byte counts), so
    * that without one the engine computes nothing for it.
@@ -110,7 +112,13 @@ public final class Engine {
     if (cause == null) {
       log.debug("session {}: {}{} -> {}", LogSafe.escape(s.id), machine, from, to);
     } else {
-      log.debug("session {}: {}{} -> {} ({})", LogSafe.escape(s.id), machine, from, to, LogSafe.escape(cause));
+      log.debug(
+          "session {}: {}{} -> {} ({})",
+          LogSafe.escape(s.id),
+          machine,
+          from,
+          to,
+          LogSafe.escape(cause));
     }
   }
 }

@@ -29,7 +29,11 @@ final class HandshakeGate {
   private final Responses responses;
   private final EngineObserver observer;
 
-  HandshakeGate(EngineIoOptions options, SessionRegistry sessions, Responses responses, EngineObserver observer) {
+  HandshakeGate(
+      EngineIoOptions options,
+      SessionRegistry sessions,
+      Responses responses,
+      EngineObserver observer) {
     this.options = options;
     this.sessions = sessions;
     this.responses = responses;
@@ -52,8 +56,10 @@ final class HandshakeGate {
    * the asynchronous {@code allowRequest} (code 4), then the id (code 3). {@code admitted} runs, on the
    * thread that completed the check, only when every step passed.
    */
-  void admit(EngineRequest req, Route r, Refuser refuser, BiConsumer<ProtocolVersion, String> admitted) {
-    ProtocolVersion pv = r.protocol() == ProtocolVersion.V3 && !options.allowEIO3() ? null : r.protocol();
+  void admit(
+      EngineRequest req, Route r, Refuser refuser, BiConsumer<ProtocolVersion, String> admitted) {
+    ProtocolVersion pv =
+        r.protocol() == ProtocolVersion.V3 && !options.allowEIO3() ? null : r.protocol();
     if (pv == null) {
       // a missing, "5" or "abc" EIO: code 5 (a deliberate difference, docs/compatibility.md)
       refuser.refuse(HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, null, ctx("protocol", r.eio()));
@@ -66,26 +72,30 @@ final class HandshakeGate {
     if (refusedAsUnavailable(req, refuser)) {
       return;
     }
-    allow(req, denial -> {
-      if (denial != null) {
-        refuser.refuse(HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
-        return;
-      }
-      if (sessions.isClosed()) {
-        // close() ran while an asynchronous allowRequest was pending: still refuse the handshake
-        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
-        return;
-      }
-      if (refusedAsUnavailable(req, refuser)) {
-        return;
-      }
-      String id = newId(req);
-      if (id == null) {
-        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
-        return;
-      }
-      admitted.accept(pv, id);
-    });
+    allow(
+        req,
+        denial -> {
+          if (denial != null) {
+            refuser.refuse(
+                HandshakeError.FORBIDDEN, denial.message(), ctx("message", denial.message()));
+            return;
+          }
+          if (sessions.isClosed()) {
+            // close() ran while an asynchronous allowRequest was pending: still refuse the
+            // handshake
+            refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "SERVER_CLOSED"));
+            return;
+          }
+          if (refusedAsUnavailable(req, refuser)) {
+            return;
+          }
+          String id = newId(req);
+          if (id == null) {
+            refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
+            return;
+          }
+          admitted.accept(pv, id);
+        });
   }
 
   private interface Verdict {
@@ -106,16 +116,17 @@ final class HandshakeGate {
       verdict.decided(AllowRequest.Decision.deny(null));
       return;
     }
-    stage.whenComplete((d, err) -> {
-      if (err != null || d == null) {
-        if (err != null) {
-          log.warn("allowRequest failed for {}", LogSafe.escape(req.uri()), err);
-        }
-        verdict.decided(AllowRequest.Decision.deny(null));
-      } else {
-        verdict.decided(d.allowed() ? null : d);
-      }
-    });
+    stage.whenComplete(
+        (d, err) -> {
+          if (err != null || d == null) {
+            if (err != null) {
+              log.warn("allowRequest failed for {}", LogSafe.escape(req.uri()), err);
+            }
+            verdict.decided(AllowRequest.Decision.deny(null));
+          } else {
+            verdict.decided(d.allowed() ? null : d);
+          }
+        });
   }
 
   private String newId(EngineRequest req) {
@@ -125,7 +136,8 @@ final class HandshakeGate {
     }
     try {
       String id = gen.generate(req);
-      // the duplicate check here only refuses early (a WebSocket before its 101); register() decides
+      // the duplicate check here only refuses early (a WebSocket before its 101); register()
+      // decides
       if (id == null || id.isEmpty() || sessions.contains(id)) {
         log.warn("idGenerator returned an empty or duplicate id");
         return null;
@@ -148,7 +160,10 @@ final class HandshakeGate {
     if (cap) {
       observer.limitRejected(EngineObserver.Limit.SESSION_CAP);
     }
-    responses.report(req, HandshakeError.BAD_REQUEST, why,
+    responses.report(
+        req,
+        HandshakeError.BAD_REQUEST,
+        why,
         ctx("name", cap ? "SERVER_AT_CAPACITY" : "SERVER_DRAINING", "sessions", sessions.size()));
     return true;
   }

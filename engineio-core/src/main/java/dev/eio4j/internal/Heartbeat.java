@@ -32,7 +32,8 @@ final class Heartbeat {
   private Cancellable timeoutTimer = Cancellable.NONE;
   private boolean awaitingPong;
   private boolean graceUsed;
-  private long pingHandedAt = -1; // lane clock when the awaited ping reached the transport; observer only
+  private long pingHandedAt =
+      -1; // lane clock when the awaited ping reached the transport; observer only
 
   Heartbeat(Session session) {
     this.session = session;
@@ -51,7 +52,10 @@ final class Heartbeat {
 
   /** A packet of {@code type} was received: the v4 grace rule restarts an awaited pong's wait, once. */
   void received(PacketType type) {
-    if (awaitingPong && !graceUsed && type != PacketType.PONG && session.protocol == ProtocolVersion.V4) {
+    if (awaitingPong
+        && !graceUsed
+        && type != PacketType.PONG
+        && session.protocol == ProtocolVersion.V4) {
       graceUsed = true;
       armTimeout(timeoutMillis);
     }
@@ -122,6 +126,7 @@ final class Heartbeat {
 
   private void armTimeout(long millis) {
     timeoutTimer.cancel();
-    timeoutTimer = session.lane.schedule(millis, () -> session.finish(DisconnectReason.PING_TIMEOUT, null));
+    timeoutTimer =
+        session.lane.schedule(millis, () -> session.finish(DisconnectReason.PING_TIMEOUT, null));
   }
 }

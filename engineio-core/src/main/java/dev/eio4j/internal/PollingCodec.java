@@ -28,7 +28,8 @@ final class PollingCodec {
    * Encodes {@code packets} for one GET: v4 text; v3 binary when a packet is binary and the client takes
    * binary ({@code base64} false), else v3 text; JSONP ({@code jsonpIndex} not null) wraps the text.
    */
-  static Body encode(ProtocolVersion protocol, boolean base64, String jsonpIndex, List<Packet> packets) {
+  static Body encode(
+      ProtocolVersion protocol, boolean base64, String jsonpIndex, List<Packet> packets) {
     if (protocol == ProtocolVersion.V4) {
       return text(PayloadCodec.encodeV4(packets), jsonpIndex);
     }
@@ -47,10 +48,14 @@ final class PollingCodec {
    * Decodes a POST body: a JSONP form body, a v4 payload, or a v3 payload in binary ({@code
    * binaryBody}) or text form.
    */
-  static DecodedPayload decode(ProtocolVersion protocol, String jsonpIndex, byte[] body, boolean binaryBody) throws CodecException {
+  static DecodedPayload decode(
+      ProtocolVersion protocol, String jsonpIndex, byte[] body, boolean binaryBody)
+      throws CodecException {
     if (jsonpIndex != null) {
       String payload = Jsonp.decodeFormBody(body);
-      return protocol == ProtocolVersion.V4 ? PayloadCodec.decodeV4(payload) : PayloadCodec.decodeV3String(payload);
+      return protocol == ProtocolVersion.V4
+          ? PayloadCodec.decodeV4(payload)
+          : PayloadCodec.decodeV3String(payload);
     }
     if (protocol == ProtocolVersion.V4) {
       return PayloadCodec.decodeV4(new String(body, StandardCharsets.UTF_8));
@@ -120,7 +125,8 @@ final class PollingCodec {
 
   static byte[] compress(byte[] body, String encoding) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 2 + 64);
-    try (var z = encoding.equals("gzip") ? new GZIPOutputStream(out) : new DeflaterOutputStream(out)) {
+    try (var z =
+        encoding.equals("gzip") ? new GZIPOutputStream(out) : new DeflaterOutputStream(out)) {
       z.write(body);
     } catch (IOException e) {
       return null;

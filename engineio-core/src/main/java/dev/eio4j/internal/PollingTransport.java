@@ -35,6 +35,7 @@ import java.util.Locale;
 final class PollingTransport extends Transport {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY = new byte[0];
+
   /** Packets of one POST delivered per lane task. */
   static final int SLICE = 256;
 
@@ -99,7 +100,8 @@ final class PollingTransport extends Transport {
                     } else {
                       unpark();
                     }
-                    session.finish(DisconnectReason.TRANSPORT_ERROR, "poll connection closed prematurely");
+                    session.finish(
+                        DisconnectReason.TRANSPORT_ERROR, "poll connection closed prematurely");
                   }
                 }));
     if (session.upgrade.probeAnswered() && !closeDeferred) {
@@ -163,7 +165,9 @@ final class PollingTransport extends Transport {
       return;
     }
     String contentType = exchange.request().header("Content-Type");
-    boolean binaryBody = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
+    boolean binaryBody =
+        contentType != null
+            && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
     if (binaryBody && session.protocol == ProtocolVersion.V4) {
       respondEmpty(exchange, 400);
       session.finish(DisconnectReason.TRANSPORT_ERROR, "invalid content");
@@ -197,7 +201,9 @@ final class PollingTransport extends Transport {
                 () -> {
                   if (inFlightPost == exchange) {
                     inFlightPost = null;
-                    session.finish(DisconnectReason.TRANSPORT_ERROR, "data request connection closed prematurely");
+                    session.finish(
+                        DisconnectReason.TRANSPORT_ERROR,
+                        "data request connection closed prematurely");
                   }
                 });
           }
@@ -209,7 +215,9 @@ final class PollingTransport extends Transport {
       return; // aborted by an overlapping POST
     }
     int max = session.options.maxPacketsPerPayload();
-    if (jsonpIndex == null && session.protocol == ProtocolVersion.V4 && PollingCodec.countSeparators(body) >= max) {
+    if (jsonpIndex == null
+        && session.protocol == ProtocolVersion.V4
+        && PollingCodec.countSeparators(body) >= max) {
       tooManyPackets(exchange, max); // refused before any packet object is made
       return;
     }
@@ -237,7 +245,8 @@ final class PollingTransport extends Transport {
     for (int i = from; i < end; i++) {
       Packet p = packets.get(i);
       if (p.type() == PacketType.CLOSE) {
-        // the client closes: a held GET gets what was queued before the close, or a noop when nothing
+        // the client closes: a held GET gets what was queued before the close, or a noop when
+        // nothing
         // was (docs/protocol.md §6.1, T/10); then the session ends
         if (pendingGet != null) {
           if (session.hasQueuedPackets()) {
@@ -274,7 +283,8 @@ final class PollingTransport extends Transport {
     inFlightPost = null;
     session.observer().limitRejected(EngineObserver.Limit.TOO_MANY_PACKETS);
     respondEmpty(exchange, 400);
-    session.finish(DisconnectReason.TRANSPORT_ERROR, "more than " + max + " packets in one payload");
+    session.finish(
+        DisconnectReason.TRANSPORT_ERROR, "more than " + max + " packets in one payload");
   }
 
   @Override
@@ -316,7 +326,8 @@ final class PollingTransport extends Transport {
     }
     responses.applyHeadersHook(h, get.request(), handshake);
     session.observer().packetsOut(TransportType.POLLING, packets.size(), body.length);
-    if (session.options.httpCompression() && body.length >= session.options.compressionThreshold()) {
+    if (session.options.httpCompression()
+        && body.length >= session.options.compressionThreshold()) {
       String encoding = PollingCodec.acceptedEncoding(get.request().header("Accept-Encoding"));
       if (encoding != null) {
         byte[] compressed = PollingCodec.compress(body, encoding);
@@ -370,11 +381,13 @@ final class PollingTransport extends Transport {
     closeDeferred = false;
     HttpExchange parked = unpark();
     if (parked != null) {
-      // it reached the session before the 5 but was sent after 3probe: answered as if it had come after
+      // it reached the session before the 5 but was sent after 3probe: answered as if it had come
+      // after
       responses.refuseAfterUpgrade(parked, session);
     }
     if (pendingGet != null) {
-      // a GET still held when the upgrade commits gets the close packet (docs/protocol.md §6.3, T/07 C)
+      // a GET still held when the upgrade commits gets the close packet (docs/protocol.md §6.3,
+      // T/07 C)
       send(new ArrayList<>(List.of(Packet.CLOSE)));
     }
   }

@@ -85,20 +85,36 @@ final class Responses {
 
   /** A polling request for a session that is no longer on polling: 400, code 3 (TRANSPORT_MISMATCH). */
   void refuseAfterUpgrade(HttpExchange ex, Session s) {
-    fail(ex, HandshakeError.BAD_REQUEST, null,
-        ctx("name", "TRANSPORT_MISMATCH", "transport", "polling", "previousTransport", s.transport().wireName()));
+    fail(
+        ex,
+        HandshakeError.BAD_REQUEST,
+        null,
+        ctx(
+            "name",
+            "TRANSPORT_MISMATCH",
+            "transport",
+            "polling",
+            "previousTransport",
+            s.transport().wireName()));
   }
 
   /** Tells the log, the observer and the {@code connection_error} listeners about a refusal. */
-  void report(EngineRequest req, HandshakeError error, String message, Map<String, Object> context) {
+  void report(
+      EngineRequest req, HandshakeError error, String message, Map<String, Object> context) {
     if (log.isDebugEnabled()) {
-      log.debug("refused {} {}: code {} {}", LogSafe.escape(req.method()), LogSafe.escape(req.uri()), error.code(), LogSafe.escape(context));
+      log.debug(
+          "refused {} {}: code {} {}",
+          LogSafe.escape(req.method()),
+          LogSafe.escape(req.uri()),
+          error.code(),
+          LogSafe.escape(context));
     }
     observer.connectionError(error);
     if (errorListeners.isEmpty()) {
       return;
     }
-    ConnectionError ce = new ConnectionError(req, error, message != null ? message : error.message(), context);
+    ConnectionError ce =
+        new ConnectionError(req, error, message != null ? message : error.message(), context);
     for (Consumer<ConnectionError> l : errorListeners) {
       try {
         l.accept(ce);

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 final class Router {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final byte[] EMPTY = new byte[0];
+
   /** WebSocket close status 1011: the server could not serve the connection. */
   static final int WS_INTERNAL_ERROR = 1011;
+
   /** The handler of a WebSocket closed right after its 101: every event from it is ignored. */
   private static final WsHandler REFUSED =
       new WsHandler() {
@@ -80,7 +82,8 @@ final class Router {
         }
       }
     } catch (RuntimeException e) {
-      log.error("failed to handle {} {}", LogSafe.escape(req.method()), LogSafe.escape(req.uri()), e);
+      log.error(
+          "failed to handle {} {}", LogSafe.escape(req.method()), LogSafe.escape(req.uri()), e);
       ex.respond(500, responses.headers(req), EMPTY);
     }
   }
@@ -98,19 +101,38 @@ final class Router {
       return;
     }
     if (r.transport() != s.transport()) {
-      responses.fail(ex, HandshakeError.BAD_REQUEST, null,
-          ctx("name", "TRANSPORT_MISMATCH", "transport", r.transport().wireName(), "previousTransport", s.transport().wireName()));
+      responses.fail(
+          ex,
+          HandshakeError.BAD_REQUEST,
+          null,
+          ctx(
+              "name",
+              "TRANSPORT_MISMATCH",
+              "transport",
+              r.transport().wireName(),
+              "previousTransport",
+              s.transport().wireName()));
       return;
     }
     if (r.protocol() != s.protocol) {
-      responses.fail(ex, HandshakeError.BAD_REQUEST, null,
-          ctx("name", "PROTOCOL_MISMATCH", "protocol", r.eio(), "previousProtocol", s.protocol.number()));
+      responses.fail(
+          ex,
+          HandshakeError.BAD_REQUEST,
+          null,
+          ctx(
+              "name",
+              "PROTOCOL_MISMATCH",
+              "protocol",
+              r.eio(),
+              "previousProtocol",
+              s.protocol.number()));
       return;
     }
     String method = r.method();
     if (!"GET".equals(method) && !"POST".equals(method)) {
       // the client's error, answered like any other bad request; the session is left alone
-      responses.fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "BAD_METHOD", "method", method));
+      responses.fail(
+          ex, HandshakeError.BAD_REQUEST, null, ctx("name", "BAD_METHOD", "method", method));
       return;
     }
     s.lane.execute(() -> onSessionRequest(s, ex, "GET".equals(method)));
@@ -138,28 +160,35 @@ final class Router {
       return;
     }
     if (r.transport() == TransportType.WEBSOCKET) {
-      responses.fail(ex, HandshakeError.BAD_REQUEST, null, ctx("name", "TRANSPORT_HANDSHAKE_ERROR"));
+      responses.fail(
+          ex, HandshakeError.BAD_REQUEST, null, ctx("name", "TRANSPORT_HANDSHAKE_ERROR"));
       return;
     }
     EngineRequest req = ex.request();
-    gate.admit(req, r, refuser, (pv, id) -> {
-      Lane lane = ex.laneForNewSession();
-      Session s = new Session(engine, id, pv, req.withoutHandshakeHeaders(), lane);
-      if (!sessions.register(s)) {
-        refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
-        return;
-      }
-      lane.runOrExecute(() -> {
-        PollingTransport polling = new PollingTransport(s, responses, r.b64(), r.jsonpIndex());
-        try {
-          polling.onHandshake(ex);
-          s.open(polling);
-          sessions.afterOpen(s);
-        } catch (RuntimeException e) {
-          s.openFailed(polling, e);
-        }
-      });
-    });
+    gate.admit(
+        req,
+        r,
+        refuser,
+        (pv, id) -> {
+          Lane lane = ex.laneForNewSession();
+          Session s = new Session(engine, id, pv, req.withoutHandshakeHeaders(), lane);
+          if (!sessions.register(s)) {
+            refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
+            return;
+          }
+          lane.runOrExecute(
+              () -> {
+                PollingTransport polling =
+                    new PollingTransport(s, responses, r.b64(), r.jsonpIndex());
+                try {
+                  polling.onHandshake(ex);
+                  s.open(polling);
+                  sessions.afterOpen(s);
+                } catch (RuntimeException e) {
+                  s.openFailed(polling, e);
+                }
+              });
+        });
   }
 
   // ------------------------------------------------------------------ WebSocket
@@ -196,13 +225,31 @@ final class Router {
       return;
     }
     if (r.protocol() != s.protocol) {
-      responses.reject(up, HandshakeError.BAD_REQUEST, null,
-          ctx("name", "PROTOCOL_MISMATCH", "protocol", r.eio(), "previousProtocol", s.protocol.number()));
+      responses.reject(
+          up,
+          HandshakeError.BAD_REQUEST,
+          null,
+          ctx(
+              "name",
+              "PROTOCOL_MISMATCH",
+              "protocol",
+              r.eio(),
+              "previousProtocol",
+              s.protocol.number()));
       return;
     }
     if (r.transport() != TransportType.WEBSOCKET || !options.allowUpgrades()) {
-      responses.reject(up, HandshakeError.BAD_REQUEST, null,
-          ctx("name", "TRANSPORT_MISMATCH", "transport", r.transport().wireName(), "previousTransport", s.transport().wireName()));
+      responses.reject(
+          up,
+          HandshakeError.BAD_REQUEST,
+          null,
+          ctx(
+              "name",
+              "TRANSPORT_MISMATCH",
+              "transport",
+              r.transport().wireName(),
+              "previousTransport",
+              s.transport().wireName()));
       return;
     }
     Headers h = responses.headers(req);
@@ -210,59 +257,84 @@ final class Router {
     if (s.transport() != TransportType.POLLING || s.upgrade.startedOrDone()) {
       // A second WebSocket for a session that is upgrading or no longer on polling: as with the
       // reference, the 101 completes and the WebSocket is closed at once (status 1005), so that a
-      // client sees a WebSocket that closes rather than a failed handshake. The first one is untouched.
+      // client sees a WebSocket that closes rather than a failed handshake. The first one is
+      // untouched.
       Map<String, Object> context =
-          ctx("name", "TRANSPORT_MISMATCH", "transport", r.transport().wireName(), "previousTransport", s.transport().wireName());
-      up.accept(h, options.maxHttpBufferSize(), conn -> {
-        conn.close();
-        responses.report(req, HandshakeError.BAD_REQUEST, null, context);
-        return REFUSED;
-      });
+          ctx(
+              "name",
+              "TRANSPORT_MISMATCH",
+              "transport",
+              r.transport().wireName(),
+              "previousTransport",
+              s.transport().wireName());
+      up.accept(
+          h,
+          options.maxHttpBufferSize(),
+          conn -> {
+            conn.close();
+            responses.report(req, HandshakeError.BAD_REQUEST, null, context);
+            return REFUSED;
+          });
       return;
     }
-    up.accept(h, options.maxHttpBufferSize(), conn -> {
-      WsTransport ws = new WsTransport(s, conn, r.b64(), false);
-      s.lane.runOrExecute(() -> s.upgrade.start(ws));
-      return ws;
-    });
+    up.accept(
+        h,
+        options.maxHttpBufferSize(),
+        conn -> {
+          WsTransport ws = new WsTransport(s, conn, r.b64(), false);
+          s.lane.runOrExecute(() -> s.upgrade.start(ws));
+          return ws;
+        });
   }
 
   private void wsHandshake(WsUpgrade up, Route r, HandshakeGate.Refuser refuser) {
     if (r.transport() != TransportType.WEBSOCKET) {
-      responses.reject(up, HandshakeError.BAD_REQUEST, null, ctx("name", "TRANSPORT_HANDSHAKE_ERROR"));
+      responses.reject(
+          up, HandshakeError.BAD_REQUEST, null, ctx("name", "TRANSPORT_HANDSHAKE_ERROR"));
       return;
     }
     EngineRequest req = up.request();
-    gate.admit(req, r, refuser, (pv, id) -> {
-      Headers h = responses.headers(req);
-      responses.applyHeadersHook(h, req, true);
-      Lane lane = up.laneForNewSession();
-      up.accept(h, options.maxHttpBufferSize(), conn -> {
-        Session s = new Session(engine, id, pv, req.withoutHandshakeHeaders(), lane);
-        if (!sessions.register(s)) {
-          // another handshake took this id between the check and now: the 101 is already sent
-          conn.close(WS_INTERNAL_ERROR, HandshakeError.BAD_REQUEST.message());
-          responses.report(req, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
-          return REFUSED;
-        }
-        WsTransport ws = new WsTransport(s, conn, r.b64(), true);
-        lane.runOrExecute(
-            () -> {
-              try {
-                s.open(ws);
-                // close() or drain() may have run between the accept and the end of the WebSocket
-                // handshake, when this session was not yet registered for them to see
-                sessions.afterOpen(s);
-              } catch (RuntimeException e) {
-                s.openFailed(ws, e);
-              }
-            });
-        return ws;
-      });
-    });
+    gate.admit(
+        req,
+        r,
+        refuser,
+        (pv, id) -> {
+          Headers h = responses.headers(req);
+          responses.applyHeadersHook(h, req, true);
+          Lane lane = up.laneForNewSession();
+          up.accept(
+              h,
+              options.maxHttpBufferSize(),
+              conn -> {
+                Session s = new Session(engine, id, pv, req.withoutHandshakeHeaders(), lane);
+                if (!sessions.register(s)) {
+                  // another handshake took this id between the check and now: the 101 is already
+                  // sent
+                  conn.close(WS_INTERNAL_ERROR, HandshakeError.BAD_REQUEST.message());
+                  responses.report(
+                      req, HandshakeError.BAD_REQUEST, null, ctx("name", "ID_GENERATION_ERROR"));
+                  return REFUSED;
+                }
+                WsTransport ws = new WsTransport(s, conn, r.b64(), true);
+                lane.runOrExecute(
+                    () -> {
+                      try {
+                        s.open(ws);
+                        // close() or drain() may have run between the accept and the end of the
+                        // WebSocket
+                        // handshake, when this session was not yet registered for them to see
+                        sessions.afterOpen(s);
+                      } catch (RuntimeException e) {
+                        s.openFailed(ws, e);
+                      }
+                    });
+                return ws;
+              });
+        });
   }
 
-  // ------------------------------------------------------------------ checks shared by both entry points
+  // ------------------------------------------------------------------ checks shared by both entry
+  // points
 
   private HandshakeGate.Refuser refuser(HttpExchange ex) {
     return new HandshakeGate.Refuser() {
@@ -302,7 +374,8 @@ final class Router {
     }
     String origin = r.origin();
     if (origin != null && !validHeaderValue(origin)) {
-      refuser.refuse(HandshakeError.BAD_REQUEST, null, ctx("name", "INVALID_ORIGIN", "origin", origin));
+      refuser.refuse(
+          HandshakeError.BAD_REQUEST, null, ctx("name", "INVALID_ORIGIN", "origin", origin));
       return false;
     }
     return true;

@@ -31,7 +31,11 @@ final class SafeObserver implements EngineObserver {
 
   private void failed(String event, RuntimeException e) {
     if (warned.compareAndSet(false, true)) {
-      log.warn("observer {} threw on {} (later failures are logged at DEBUG)", delegate.getClass().getName(), event, e);
+      log.warn(
+          "observer {} threw on {} (later failures are logged at DEBUG)",
+          delegate.getClass().getName(),
+          event,
+          e);
     } else if (log.isDebugEnabled()) {
       log.debug("observer threw on {}", event, e);
     }
@@ -59,7 +63,11 @@ final class SafeObserver implements EngineObserver {
   }
 
   @Override
-  public void sessionClosed(ProtocolVersion protocol, TransportType transport, DisconnectReason reason, long lifetimeMillis) {
+  public void sessionClosed(
+      ProtocolVersion protocol,
+      TransportType transport,
+      DisconnectReason reason,
+      long lifetimeMillis) {
     try {
       delegate.sessionClosed(protocol, transport, reason, lifetimeMillis);
     } catch (RuntimeException e) {

@@ -184,7 +184,8 @@ public final class Session extends SocketListeners {
           }
           String detail = "more than " + options.maxBufferedBytes() + " bytes queued";
           if (transport instanceof WsTransport ws) {
-            ws.closeConnection(WS_POLICY_VIOLATION, DisconnectReason.SEND_BUFFER_OVERFLOW.wireName());
+            ws.closeConnection(
+                WS_POLICY_VIOLATION, DisconnectReason.SEND_BUFFER_OVERFLOW.wireName());
           }
           finish(DisconnectReason.SEND_BUFFER_OVERFLOW, detail);
         });
@@ -210,7 +211,8 @@ public final class Session extends SocketListeners {
     if (state != ReadyState.OPEN || closeCalled) {
       return SendResult.CLOSED;
     }
-    // what a queued packet really holds: its payload plus a fixed overhead, so that empty messages count
+    // what a queued packet really holds: its payload plus a fixed overhead, so that empty messages
+    // count
     long size = payloadSize + (long) EngineIoOptions.PACKET_OVERHEAD_BYTES;
     long after = buffered.addAndGet(size);
     if (after > options.maxBufferedBytes() && after != size) {
@@ -334,7 +336,8 @@ public final class Session extends SocketListeners {
         if (protocol == ProtocolVersion.V3) {
           heartbeat.clientPinged();
           // a pong costs its overhead like any packet; past the budget a ping is not answered again
-          // while a pong is still queued, so a client that pings without ever polling cannot grow the queue
+          // while a pong is still queued, so a client that pings without ever polling cannot grow
+          // the queue
           long cost = EngineIoOptions.PACKET_OVERHEAD_BYTES;
           if (!pongQueued || buffered.get() + cost <= options.maxBufferedBytes()) {
             pongQueued = true;
@@ -355,10 +358,14 @@ public final class Session extends SocketListeners {
         }
       }
       case MESSAGE -> {
-        Message m = packet.isBinary() ? Message.binary(packet.binary()) : Message.text(packet.text() == null ? "" : packet.text());
+        Message m =
+            packet.isBinary()
+                ? Message.binary(packet.binary())
+                : Message.text(packet.text() == null ? "" : packet.text());
         emitMessage(m);
       }
-      case CLOSE -> finish(DisconnectReason.TRANSPORT_CLOSE, null); // over WS; polling handles its own
+      case CLOSE ->
+          finish(DisconnectReason.TRANSPORT_CLOSE, null); // over WS; polling handles its own
       default -> {
         // open/upgrade/noop on the session transport: ignored, as the reference does
       }
@@ -416,7 +423,8 @@ public final class Session extends SocketListeners {
   void armCloseTimeout() {
     closeTimer.cancel();
     closeTimer =
-        lane.schedule(options.closeTimeout().toMillis(), () -> finish(DisconnectReason.FORCED_CLOSE, null));
+        lane.schedule(
+            options.closeTimeout().toMillis(), () -> finish(DisconnectReason.FORCED_CLOSE, null));
   }
 
   /**
@@ -436,7 +444,8 @@ public final class Session extends SocketListeners {
       initial.failOpen();
       finish(DisconnectReason.FORCED_CLOSE, "failed to open");
     } catch (RuntimeException again) {
-      // the same fault (e.g. a listener executor that refuses work) hit the close: the registry entry
+      // the same fault (e.g. a listener executor that refuses work) hit the close: the registry
+      // entry
       // is removed before any listener runs, so only events are lost
       engine.removed(this, DisconnectReason.FORCED_CLOSE, "failed to open");
     }
@@ -447,8 +456,10 @@ public final class Session extends SocketListeners {
     if (state == ReadyState.CLOSED) {
       return;
     }
-    // packets queued earlier in this lane task still go out if the transport can take them now, as the
-    // reference flushes each send at once (an echo reaches the held GET before a parse error closes)
+    // packets queued earlier in this lane task still go out if the transport can take them now, as
+    // the
+    // reference flushes each send at once (an echo reaches the held GET before a parse error
+    // closes)
     closeAfterDrain = false;
     Transport live = transport;
     if (!writeBuffer.isEmpty() && live != null && live.writable()) {
@@ -461,7 +472,8 @@ public final class Session extends SocketListeners {
     heartbeat.cancel();
     upgrade.cancel();
     closeTimer.cancel();
-    // only what the dropped packets held: a send() whose lane task is still queued gives its own size
+    // only what the dropped packets held: a send() whose lane task is still queued gives its own
+    // size
     // back when it finds the session closed
     long dropped = queuedBytes;
     queuedBytes = 0;
@@ -473,7 +485,8 @@ public final class Session extends SocketListeners {
       t.release();
     }
     if (opened) {
-      observer.sessionClosed(protocol, transport(), reason, engine.observing ? lane.nowMillis() - openedAt : 0);
+      observer.sessionClosed(
+          protocol, transport(), reason, engine.observing ? lane.nowMillis() - openedAt : 0);
     }
     engine.removed(this, reason, description);
     emitClose(reason, description);

@@ -174,7 +174,8 @@ public final class SessionRegistry {
   /** A session just opened (lane): close it at once if the server closed, or schedule it if draining. */
   void afterOpen(Session s) {
     if (closed) {
-      // close() ran between the handshake's checks and the registration, when this session was not yet
+      // close() ran between the handshake's checks and the registration, when this session was not
+      // yet
       // registered for close() to see: close it as close() would have
       s.close();
     } else if (draining) {
@@ -208,7 +209,8 @@ public final class SessionRegistry {
   /** Runs the connection listeners for a session that just opened, in its event order (lane). */
   void announce(Session s) {
     if (log.isDebugEnabled()) {
-      log.debug("session {} open (v{}, {})", LogSafe.escape(s.id), s.protocol.number(), s.transport());
+      log.debug(
+          "session {} open (v{}, {})", LogSafe.escape(s.id), s.protocol.number(), s.transport());
     }
     for (Consumer<EngineIoSocket> l : connectionListeners) {
       s.emit(() -> l.accept(s));
@@ -228,7 +230,11 @@ public final class SessionRegistry {
       completeEmptyWaiters();
     }
     if (log.isDebugEnabled()) {
-      log.debug("session {} closed: {} {}", LogSafe.escape(s.id), reason.wireName(), LogSafe.escape(description));
+      log.debug(
+          "session {} closed: {} {}",
+          LogSafe.escape(s.id),
+          reason.wireName(),
+          LogSafe.escape(description));
     }
   }
 }

@@ -65,7 +65,8 @@ final class Upgrade {
     session.observer().upgradeStarted(session.protocol);
     timeout =
         session.lane.schedule(
-            session.options.upgradeTimeout().toMillis(), () -> abort(UpgradeFailure.TIMEOUT, "upgrade timeout"));
+            session.options.upgradeTimeout().toMillis(),
+            () -> abort(UpgradeFailure.TIMEOUT, "upgrade timeout"));
   }
 
   /** A packet on the WebSocket being probed. */
@@ -73,7 +74,9 @@ final class Upgrade {
     if (ws != upgrading) {
       return;
     }
-    if (packet.type() == PacketType.PING && "probe".equals(packet.text()) && state == State.PROBING) {
+    if (packet.type() == PacketType.PING
+        && "probe".equals(packet.text())
+        && state == State.PROBING) {
       ws.sendDirect(Packet.PROBE_PONG);
       transition(State.PROBED, null);
       session.emitUpgrading(TransportType.WEBSOCKET);
@@ -109,7 +112,12 @@ final class Upgrade {
     if (old != null) {
       old.discard();
     }
-    session.observer().upgraded(session.protocol, old == null ? TransportType.POLLING : old.type(), TransportType.WEBSOCKET);
+    session
+        .observer()
+        .upgraded(
+            session.protocol,
+            old == null ? TransportType.POLLING : old.type(),
+            TransportType.WEBSOCKET);
     session.heartbeat.upgraded();
     session.emitUpgrade(TransportType.WEBSOCKET);
     session.flush();

@@ -83,7 +83,9 @@ final class WsTransport extends Transport implements WsHandler {
         n++;
       } else if (c < 0x800) {
         n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < len
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         n += 4;
         i++;
       } else {
@@ -170,7 +172,10 @@ final class WsTransport extends Transport implements WsHandler {
             session.observer().packetsIn(TransportType.WEBSOCKET, 1, 1 + utf8Length(rest));
           }
           // the same packet PacketCodec.decodeText(first + rest) gives, without copying the data
-          Packet p = rest.isEmpty() ? (type == PacketType.MESSAGE ? Packet.message("") : Packet.of(type)) : Packet.text(type, rest);
+          Packet p =
+              rest.isEmpty()
+                  ? (type == PacketType.MESSAGE ? Packet.message("") : Packet.of(type))
+                  : Packet.text(type, rest);
           deliver(p);
         });
   }
@@ -209,7 +214,8 @@ final class WsTransport extends Transport implements WsHandler {
     if (active) {
       session.onParseError(e.getMessage());
     } else {
-      session.upgrade.abort(EngineObserver.UpgradeFailure.PROBE_ABORTED, "undecodable probe packet");
+      session.upgrade.abort(
+          EngineObserver.UpgradeFailure.PROBE_ABORTED, "undecodable probe packet");
     }
   }
 

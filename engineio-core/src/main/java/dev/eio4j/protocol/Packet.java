@@ -21,16 +21,22 @@ public final class Packet {
 
   /** A bare ping, {@code 2}. */
   public static final Packet PING = new Packet(PacketType.PING, null, null);
+
   /** A bare pong, {@code 3}. */
   public static final Packet PONG = new Packet(PacketType.PONG, null, null);
+
   /** A noop, {@code 6}. */
   public static final Packet NOOP = new Packet(PacketType.NOOP, null, null);
+
   /** A close packet, {@code 1}. */
   public static final Packet CLOSE = new Packet(PacketType.CLOSE, null, null);
+
   /** An upgrade packet, {@code 5}. */
   public static final Packet UPGRADE = new Packet(PacketType.UPGRADE, null, null);
+
   /** The upgrade probe sent by the client, {@code 2probe}. */
   public static final Packet PROBE_PING = new Packet(PacketType.PING, "probe", null);
+
   /** The answer to the upgrade probe, {@code 3probe}. */
   public static final Packet PROBE_PONG = new Packet(PacketType.PONG, "probe", null);
 
@@ -55,7 +61,8 @@ public final class Packet {
 
   /** Returns a text packet of the given type; {@code text} must not be null (use {@link #of}). */
   public static Packet text(PacketType type, String text) {
-    return new Packet(Objects.requireNonNull(type, "type"), Objects.requireNonNull(text, "text"), null);
+    return new Packet(
+        Objects.requireNonNull(type, "type"), Objects.requireNonNull(text, "text"), null);
   }
 
   /**
@@ -63,7 +70,8 @@ public final class Packet {
    * afterwards.
    */
   public static Packet binary(PacketType type, byte[] data) {
-    return new Packet(Objects.requireNonNull(type, "type"), null, Objects.requireNonNull(data, "data"));
+    return new Packet(
+        Objects.requireNonNull(type, "type"), null, Objects.requireNonNull(data, "data"));
   }
 
   /** Returns a text message packet ({@code 4<text>}). */
@@ -114,7 +122,9 @@ public final class Packet {
       return false;
     }
     Packet other = (Packet) o;
-    return type == other.type && Objects.equals(text, other.text) && Arrays.equals(binary, other.binary);
+    return type == other.type
+        && Objects.equals(text, other.text)
+        && Arrays.equals(binary, other.binary);
   }
 
   /** Hash consistent with {@link #equals(Object)}. */

@@ -74,7 +74,8 @@ public final class EngineRequest {
 
   /** The decoded query parameters (first value wins), in order. */
   public Map<String, String> query() {
-    // parsed on each call and not cached: a session keeps its handshake request for its whole life, and
+    // parsed on each call and not cached: a session keeps its handshake request for its whole life,
+    // and
     // a cached map would cost every idle session a few hundred bytes
     return Collections.unmodifiableMap(parseQuery(uri));
   }

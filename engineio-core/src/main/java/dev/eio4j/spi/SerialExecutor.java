@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+
   /** Tasks one drain runs before it yields its pool thread. */
   static final int BATCH = 64;
+
   private static final ThreadLocal<SerialExecutor> CURRENT = new ThreadLocal<>();
 
   private final Executor pool;

@@ -61,13 +61,17 @@ class CodecPropertiesTest {
 
   @Property
   void textRoundTripV4(@ForAll("packetV4") Packet p) throws CodecException {
-    assertThat(PacketCodec.decodeText(PacketCodec.encodeText(p, ProtocolVersion.V4), ProtocolVersion.V4))
+    assertThat(
+            PacketCodec.decodeText(
+                PacketCodec.encodeText(p, ProtocolVersion.V4), ProtocolVersion.V4))
         .isEqualTo(p);
   }
 
   @Property
   void textRoundTripV3(@ForAll("packetV3") Packet p) throws CodecException {
-    assertThat(PacketCodec.decodeText(PacketCodec.encodeText(p, ProtocolVersion.V3), ProtocolVersion.V3))
+    assertThat(
+            PacketCodec.decodeText(
+                PacketCodec.encodeText(p, ProtocolVersion.V3), ProtocolVersion.V3))
         .isEqualTo(p);
   }
 
@@ -141,9 +145,10 @@ class CodecPropertiesTest {
   }
 
   @Property
-  void formBodyRoundTripWithClientNewlineEscaping(@ForAll("textWithoutBackslashBeforeLf") String payload)
-      throws CodecException {
-    assertThat(Jsonp.decodeFormBody(JsonpTest.formBody(JsonpTest.clientEscape(payload)))).isEqualTo(payload);
+  void formBodyRoundTripWithClientNewlineEscaping(
+      @ForAll("textWithoutBackslashBeforeLf") String payload) throws CodecException {
+    assertThat(Jsonp.decodeFormBody(JsonpTest.formBody(JsonpTest.clientEscape(payload))))
+        .isEqualTo(payload);
   }
 
   /** A strict JSON string literal parser (test oracle for {@link Jsonp#wrap}). */
@@ -161,14 +166,30 @@ class CodecPropertiesTest {
       }
       char e = literal.charAt(++i);
       switch (e) {
-        case '"': sb.append('"'); break;
-        case '\\': sb.append('\\'); break;
-        case '/': sb.append('/'); break;
-        case 'b': sb.append('\b'); break;
-        case 'f': sb.append('\f'); break;
-        case 'n': sb.append('\n'); break;
-        case 'r': sb.append('\r'); break;
-        case 't': sb.append('\t'); break;
+        case '"':
+          sb.append('"');
+          break;
+        case '\\':
+          sb.append('\\');
+          break;
+        case '/':
+          sb.append('/');
+          break;
+        case 'b':
+          sb.append('\b');
+          break;
+        case 'f':
+          sb.append('\f');
+          break;
+        case 'n':
+          sb.append('\n');
+          break;
+        case 'r':
+          sb.append('\r');
+          break;
+        case 't':
+          sb.append('\t');
+          break;
         case 'u':
           sb.append((char) Integer.parseInt(literal.substring(i + 1, i + 5), 16));
           i += 4;

@@ -45,7 +45,8 @@ class CodecRobustnessTest {
   Arbitrary<String> mutatedV4Payloads() {
     return net.jqwik.api.Combinators.combine(
             Generators.list(Generators.packetV4Payload(), 1, 4).map(PayloadCodec::encodeV4),
-            Arbitraries.integers(), Arbitraries.integers(),
+            Arbitraries.integers(),
+            Arbitraries.integers(),
             Arbitraries.of('\u001e', 'b', '4', '9', '=', 'x', '\ud800', '\u20ac'))
         .as(Generators::mutate);
   }
@@ -54,7 +55,8 @@ class CodecRobustnessTest {
   Arbitrary<String> mutatedV3Payloads() {
     return net.jqwik.api.Combinators.combine(
             Generators.list(Generators.packetV3(), 0, 4).map(PayloadCodec::encodeV3String),
-            Arbitraries.integers(), Arbitraries.integers(),
+            Arbitraries.integers(),
+            Arbitraries.integers(),
             Arbitraries.of(':', '0', '1', '9', 'b', '4', 'x', '\ud800', '\u20ac'))
         .as(Generators::mutate);
   }
@@ -63,13 +65,16 @@ class CodecRobustnessTest {
   Arbitrary<byte[]> mutatedV3BinaryPayloads() {
     return net.jqwik.api.Combinators.combine(
             Generators.list(Generators.packetV3(), 1, 4).map(PayloadCodec::encodeV3Binary),
-            Arbitraries.integers(), Arbitraries.integers(),
-            Arbitraries.of((byte) 0, (byte) 1, (byte) 2, (byte) 9, (byte) 10, (byte) 0xff, (byte) 0xc3))
+            Arbitraries.integers(),
+            Arbitraries.integers(),
+            Arbitraries.of(
+                (byte) 0, (byte) 1, (byte) 2, (byte) 9, (byte) 10, (byte) 0xff, (byte) 0xc3))
         .as(Generators::mutate);
   }
 
   @Property(tries = TRIES)
-  void decodeTextNeverThrowsAnythingElse(@ForAll("strings") String s, @ForAll("versions") ProtocolVersion v) {
+  void decodeTextNeverThrowsAnythingElse(
+      @ForAll("strings") String s, @ForAll("versions") ProtocolVersion v) {
     inputs.incrementAndGet();
     try {
       Packet p = PacketCodec.decodeText(s, v);
@@ -80,7 +85,8 @@ class CodecRobustnessTest {
   }
 
   @Property(tries = TRIES)
-  void decodeBinaryFrameNeverThrowsAnythingElse(@ForAll("byteArrays") byte[] b, @ForAll("versions") ProtocolVersion v) {
+  void decodeBinaryFrameNeverThrowsAnythingElse(
+      @ForAll("byteArrays") byte[] b, @ForAll("versions") ProtocolVersion v) {
     inputs.incrementAndGet();
     try {
       Packet p = PacketCodec.decodeBinaryFrame(b, v);
@@ -131,7 +137,8 @@ class CodecRobustnessTest {
   }
 
   @Property(tries = TRIES)
-  void jsonpWrapAcceptsAnyString(@ForAll("strings") String payload, @ForAll("strings") String rawJ) {
+  void jsonpWrapAcceptsAnyString(
+      @ForAll("strings") String payload, @ForAll("strings") String rawJ) {
     String wrapped = Jsonp.wrap(rawJ, payload);
     assertThat(wrapped).startsWith("___eio[").endsWith(");");
     assertThat(wrapped.chars()).noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x2029);
@@ -151,7 +158,11 @@ class CodecRobustnessTest {
   static void figures() {
     System.out.println(
         "FIGURES: CodecRobustnessTest decoders=v4/v3 packet (text, binary frame), v4 payload, v3 string payload, v3 binary payload, JSONP form body"
-            + " inputs=" + inputs + " rejectedWithCodecException=" + rejected + " otherExceptions=0 elapsedMs="
+            + " inputs="
+            + inputs
+            + " rejectedWithCodecException="
+            + rejected
+            + " otherExceptions=0 elapsedMs="
             + (System.nanoTime() - started) / 1_000_000);
   }
 

@@ -11,8 +11,7 @@ import net.jqwik.api.Tuple;
 /** jqwik generators shared by the codec properties. */
 final class Generators {
 
-  private Generators() {
-  }
+  private Generators() {}
 
   /**
    * Well-formed UTF-16 text: mostly ASCII, with control chars (0x1E included), BMP chars, supplementary
@@ -20,14 +19,29 @@ final class Generators {
    */
   @SuppressWarnings("unchecked")
   static Arbitrary<String> text() {
-    Arbitrary<Integer> codePoint = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.integers().between(0x20, 0x7e)),
-        Tuple.of(2, Arbitraries.integers().between(0x00, 0x1f)),
-        Tuple.of(2, Arbitraries.integers().between(0x80, 0xd7ff)),
-        Tuple.of(1, Arbitraries.integers().between(0xe000, 0xffff)),
-        Tuple.of(2, Arbitraries.integers().between(0x10000, 0x10ffff)),
-        Tuple.of(2, Arbitraries.of(0x1e, 0x2028, 0x2029, (int) '\\', (int) '"', (int) 'n', (int) '\n',
-            (int) 'b', (int) ':', (int) '4', 0x7f, 0x20ac, 0x1f600)));
+    Arbitrary<Integer> codePoint =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.integers().between(0x20, 0x7e)),
+            Tuple.of(2, Arbitraries.integers().between(0x00, 0x1f)),
+            Tuple.of(2, Arbitraries.integers().between(0x80, 0xd7ff)),
+            Tuple.of(1, Arbitraries.integers().between(0xe000, 0xffff)),
+            Tuple.of(2, Arbitraries.integers().between(0x10000, 0x10ffff)),
+            Tuple.of(
+                2,
+                Arbitraries.of(
+                    0x1e,
+                    0x2028,
+                    0x2029,
+                    (int) '\\',
+                    (int) '"',
+                    (int) 'n',
+                    (int) '\n',
+                    (int) 'b',
+                    (int) ':',
+                    (int) '4',
+                    0x7f,
+                    0x20ac,
+                    0x1f600)));
     return codePoint.list().ofMaxSize(24).map(Generators::fromCodePoints);
   }
 
@@ -38,13 +52,19 @@ final class Generators {
 
   /** Arbitrary UTF-16 units, lone surrogates included. */
   static Arbitrary<String> anyChars() {
-    return Arbitraries.integers().between(0, 0xffff).map(i -> (char) i.intValue())
-        .list().ofMaxSize(40).map(Generators::fromChars);
+    return Arbitraries.integers()
+        .between(0, 0xffff)
+        .map(i -> (char) i.intValue())
+        .list()
+        .ofMaxSize(40)
+        .map(Generators::fromChars);
   }
 
   /** Strings over the chars that steer the text decoders. */
   static Arbitrary<String> codecAlphabet() {
-    return Arbitraries.strings().withChars("0123456789:b4AQID=+/\u001e\\nd&%x\u20ac").ofMaxLength(40);
+    return Arbitraries.strings()
+        .withChars("0123456789:b4AQID=+/\u001e\\nd&%x\u20ac")
+        .ofMaxLength(40);
   }
 
   static Arbitrary<byte[]> bytes() {
@@ -53,16 +73,36 @@ final class Generators {
 
   /** Bytes biased to the values that steer the v3 binary decoder and the form decoder. */
   static Arbitrary<byte[]> codecBytes() {
-    return Arbitraries.of((byte) 0, (byte) 1, (byte) 2, (byte) 4, (byte) 9, (byte) 10, (byte) 0xff, (byte) 0x34,
-            (byte) 0xe2, (byte) 0x82, (byte) 0xac, (byte) 'd', (byte) '=', (byte) '&', (byte) '%',
-            (byte) '+', (byte) '\\', (byte) 'n', (byte) 'F')
-        .list().ofMaxSize(40).map(list -> {
-          byte[] b = new byte[list.size()];
-          for (int i = 0; i < b.length; i++) {
-            b[i] = list.get(i);
-          }
-          return b;
-        });
+    return Arbitraries.of(
+            (byte) 0,
+            (byte) 1,
+            (byte) 2,
+            (byte) 4,
+            (byte) 9,
+            (byte) 10,
+            (byte) 0xff,
+            (byte) 0x34,
+            (byte) 0xe2,
+            (byte) 0x82,
+            (byte) 0xac,
+            (byte) 'd',
+            (byte) '=',
+            (byte) '&',
+            (byte) '%',
+            (byte) '+',
+            (byte) '\\',
+            (byte) 'n',
+            (byte) 'F')
+        .list()
+        .ofMaxSize(40)
+        .map(
+            list -> {
+              byte[] b = new byte[list.size()];
+              for (int i = 0; i < b.length; i++) {
+                b[i] = list.get(i);
+              }
+              return b;
+            });
   }
 
   /** Packets that survive a v4 text or frame round trip. */
@@ -77,7 +117,8 @@ final class Generators {
 
   /** Packets that survive a v3 round trip: binary packets of any type. */
   static Arbitrary<Packet> packetV3() {
-    Arbitrary<Packet> binary = Combinators.combine(Arbitraries.of(PacketType.class), bytes()).as(Packet::binary);
+    Arbitrary<Packet> binary =
+        Combinators.combine(Arbitraries.of(PacketType.class), bytes()).as(Packet::binary);
     return Arbitraries.oneOf(textPackets(text()), binary);
   }
 
@@ -87,10 +128,11 @@ final class Generators {
    */
   static Arbitrary<Packet> textPackets(Arbitrary<String> text) {
     Arbitrary<Packet> messages = text.map(Packet::message);
-    Arbitrary<Packet> others = Combinators.combine(
-            Arbitraries.of(PacketType.class).filter(t -> t != PacketType.MESSAGE),
-            text.filter(s -> !s.isEmpty()).injectNull(0.3))
-        .as((t, s) -> s == null ? Packet.of(t) : Packet.text(t, s));
+    Arbitrary<Packet> others =
+        Combinators.combine(
+                Arbitraries.of(PacketType.class).filter(t -> t != PacketType.MESSAGE),
+                text.filter(s -> !s.isEmpty()).injectNull(0.3))
+            .as((t, s) -> s == null ? Packet.of(t) : Packet.text(t, s));
     return Arbitraries.oneOf(messages, others);
   }
 
@@ -115,29 +157,32 @@ final class Generators {
   static byte[] mutate(byte[] b, int op, int pos, byte v) {
     int at = Math.floorMod(pos, b.length + 1);
     switch (Math.floorMod(op, 3)) {
-      case 0: {
-        if (at == b.length) {
-          return b;
+      case 0:
+        {
+          if (at == b.length) {
+            return b;
+          }
+          byte[] out = new byte[b.length - 1];
+          System.arraycopy(b, 0, out, 0, at);
+          System.arraycopy(b, at + 1, out, at, b.length - at - 1);
+          return out;
         }
-        byte[] out = new byte[b.length - 1];
-        System.arraycopy(b, 0, out, 0, at);
-        System.arraycopy(b, at + 1, out, at, b.length - at - 1);
-        return out;
-      }
-      case 1: {
-        byte[] out = new byte[b.length + 1];
-        System.arraycopy(b, 0, out, 0, at);
-        out[at] = v;
-        System.arraycopy(b, at, out, at + 1, b.length - at);
-        return out;
-      }
-      default: {
-        byte[] out = b.clone();
-        if (at < out.length) {
+      case 1:
+        {
+          byte[] out = new byte[b.length + 1];
+          System.arraycopy(b, 0, out, 0, at);
           out[at] = v;
+          System.arraycopy(b, at, out, at + 1, b.length - at);
+          return out;
         }
-        return out;
-      }
+      default:
+        {
+          byte[] out = b.clone();
+          if (at < out.length) {
+            out[at] = v;
+          }
+          return out;
+        }
     }
   }
 

@@ -6,8 +6,7 @@ import java.nio.charset.StandardCharsets;
 /** Test helper: hex strings ("00 06 ff 34") to bytes and back. */
 final class Hex {
 
-  private Hex() {
-  }
+  private Hex() {}
 
   static byte[] bytes(String hex) {
     String compact = hex.replace(" ", "");

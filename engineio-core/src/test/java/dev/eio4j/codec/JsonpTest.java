@@ -21,7 +21,9 @@ class JsonpTest {
   private static final String BS = "\\";
 
   private static String handshake(String sid) {
-    return "0{\"sid\":\"" + sid + "\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,"
+    return "0{\"sid\":\""
+        + sid
+        + "\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,"
         + "\"pingTimeout\":20000,\"maxPayload\":1000000}";
   }
 
@@ -33,11 +35,13 @@ class JsonpTest {
   void wrapsLikeTheReference() {
     // T/04 v3 JSONP handshake, Content-Length 150
     String v3 = Jsonp.wrap("0", "118:" + handshake("1qj9Yc-3TAfjWsgZAAAJ"));
-    assertThat(v3).isEqualTo("___eio[0](\"118:" + escapedHandshake("1qj9Yc-3TAfjWsgZAAAJ") + "\");");
+    assertThat(v3)
+        .isEqualTo("___eio[0](\"118:" + escapedHandshake("1qj9Yc-3TAfjWsgZAAAJ") + "\");");
     assertThat(v3.getBytes(StandardCharsets.UTF_8)).hasSize(150);
 
     // T/04 j=abc12, Content-Length 151
-    String j12 = Jsonp.wrap(Jsonp.callbackIndex("abc12"), "118:" + handshake("Df64LcsXd9vG3TPYAAAL"));
+    String j12 =
+        Jsonp.wrap(Jsonp.callbackIndex("abc12"), "118:" + handshake("Df64LcsXd9vG3TPYAAAL"));
     assertThat(j12).startsWith("___eio[12](\"118:0{\\\"sid\\\":");
     assertThat(j12.getBytes(StandardCharsets.UTF_8)).hasSize(151);
 
@@ -60,7 +64,8 @@ class JsonpTest {
         arguments("\"", BS + "\""),
         arguments(BS, BS + BS),
         arguments("\b\f\n\r\t", BS + "b" + BS + "f" + BS + "n" + BS + "r" + BS + "t"),
-        arguments("\u0000\u0001\u001f\u001e", BS + "u0000" + BS + "u0001" + BS + "u001f" + BS + "u001e"),
+        arguments(
+            "\u0000\u0001\u001f\u001e", BS + "u0000" + BS + "u0001" + BS + "u001f" + BS + "u001e"),
         arguments("\u000b", BS + "u000b"),
         arguments("\u2028\u2029", BS + "u2028" + BS + "u2029"),
         // passed through raw, as JSON.stringify does
@@ -96,16 +101,18 @@ class JsonpTest {
   @Test
   void decodesTheT04Bodies() throws CodecException {
     // T/04: v3 payload with base64 binary
-    assertThat(Jsonp.decodeFormBody(ascii("d=6%3A4hello10%3Ab4AQIDBA%3D%3D"))).isEqualTo("6:4hello10:b4AQIDBA==");
+    assertThat(Jsonp.decodeFormBody(ascii("d=6%3A4hello10%3Ab4AQIDBA%3D%3D")))
+        .isEqualTo("6:4hello10:b4AQIDBA==");
     // T/04: escaped newline; the v3 length counts the text after unescaping
     String payload = Jsonp.decodeFormBody(ascii("d=4%3A4a%5Cnb"));
     assertThat(payload).isEqualTo("4:4a\nb");
-    PayloadCodecTest.assertDecoded(PayloadCodec.decodeV3String(payload), List.of(Packet.message("a\nb")), null);
+    PayloadCodecTest.assertDecoded(
+        PayloadCodec.decodeV3String(payload), List.of(Packet.message("a\nb")), null);
     // T/04: v4 JSONP POST
     String v4 = Jsonp.decodeFormBody(ascii("d=4hello%1E4world"));
     assertThat(v4).isEqualTo("4hello\u001e4world");
-    PayloadCodecTest.assertDecoded(PayloadCodec.decodeV4(v4),
-        List.of(Packet.message("hello"), Packet.message("world")), null);
+    PayloadCodecTest.assertDecoded(
+        PayloadCodec.decodeV4(v4), List.of(Packet.message("hello"), Packet.message("world")), null);
   }
 
   static Stream<Arguments> formBodies() {
@@ -148,10 +155,23 @@ class JsonpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "x=1", "D=4x", "dd=4x", "%64%64=1", "=4x", "&&&", "d=1&d=2", "d&d", "d=1&%64=2"})
+  @ValueSource(
+      strings = {
+        "",
+        "x=1",
+        "D=4x",
+        "dd=4x",
+        "%64%64=1",
+        "=4x",
+        "&&&",
+        "d=1&d=2",
+        "d&d",
+        "d=1&%64=2"
+      })
   void bodiesWithoutExactlyOneDFieldAreRejected(String body) {
     assertThatThrownBy(() -> Jsonp.decodeFormBody(ascii(body)))
-        .isInstanceOfSatisfying(CodecException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_FORM_BODY));
+        .isInstanceOfSatisfying(
+            CodecException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_FORM_BODY));
   }
 
   static Stream<Arguments> newlineUnescaping() {
@@ -182,7 +202,8 @@ class JsonpTest {
 
   @Test
   void backslashBeforeLineFeedIsAKnownJsonpLimit() throws CodecException {
-    // The JS client escapes LF as \n and \n as \\n, but leaves a backslash before a real LF alone, so
+    // The JS client escapes LF as \n and \n as \\n, but leaves a backslash before a real LF alone,
+    // so
     // "\<LF>" reaches the server as "\\n" and decodes to "\n": the reference has the same limit.
     assertThat(Jsonp.decodeFormBody(formBody(clientEscape(BS + "\n")))).isEqualTo(BS + "n");
   }
@@ -193,7 +214,8 @@ class JsonpTest {
   }
 
   static byte[] formBody(String d) {
-    return ("d=" + java.net.URLEncoder.encode(d, StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
+    return ("d=" + java.net.URLEncoder.encode(d, StandardCharsets.UTF_8))
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] ascii(String s) {

@@ -22,8 +22,9 @@ class PacketCodecTest {
   private static final ProtocolVersion V3 = ProtocolVersion.V3;
   private static final ProtocolVersion V4 = ProtocolVersion.V4;
 
-  private static final String HANDSHAKE_JSON = "{\"sid\":\"DIiesXgJRz3Z49bsAAAo\",\"upgrades\":[],"
-      + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}";
+  private static final String HANDSHAKE_JSON =
+      "{\"sid\":\"DIiesXgJRz3Z49bsAAAo\",\"upgrades\":[],"
+          + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}";
 
   /** Text packets, identical in v3 and v4. */
   static Stream<Arguments> textVectors() {
@@ -168,17 +169,20 @@ class PacketCodecTest {
   @MethodSource("malformedText")
   void malformedTextIsACodecException(ProtocolVersion v, String wire, Reason reason) {
     assertThatThrownBy(() -> PacketCodec.decodeText(wire, v))
-        .isInstanceOfSatisfying(CodecException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            CodecException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
 
   @Test
   void malformedV3Frames() {
     assertThatThrownBy(() -> PacketCodec.decodeBinaryFrame(new byte[0], V3))
-        .isInstanceOfSatisfying(CodecException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY));
+        .isInstanceOfSatisfying(
+            CodecException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY));
     for (String hex : new String[] {"07", "07 01", "ff", "34 01", "80"}) {
-      assertThatThrownBy(() -> PacketCodec.decodeBinaryFrame(bytes(hex), V3)).as(hex)
-          .isInstanceOfSatisfying(CodecException.class,
-              e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_TYPE));
+      assertThatThrownBy(() -> PacketCodec.decodeBinaryFrame(bytes(hex), V3))
+          .as(hex)
+          .isInstanceOfSatisfying(
+              CodecException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_TYPE));
     }
   }
 
@@ -186,8 +190,10 @@ class PacketCodecTest {
   @EnumSource(value = PacketType.class, names = "MESSAGE", mode = EnumSource.Mode.EXCLUDE)
   void v4CannotEncodeBinaryNonMessages(PacketType type) {
     Packet p = Packet.binary(type, new byte[] {1});
-    assertThatThrownBy(() -> PacketCodec.encodeText(p, V4)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PacketCodec.encodeBinaryFrame(p, V4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PacketCodec.encodeText(p, V4))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PacketCodec.encodeBinaryFrame(p, V4))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -201,18 +207,21 @@ class PacketCodecTest {
   @Test
   void exceptionsAreCheapAndQuoteOnlyAnExcerpt() {
     String huge = "x" + "y".repeat(100_000);
-    CodecException e = org.junit.jupiter.api.Assertions.assertThrows(CodecException.class,
-        () -> PacketCodec.decodeText(huge, V4));
+    CodecException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CodecException.class, () -> PacketCodec.decodeText(huge, V4));
     assertThat(e.getStackTrace()).isEmpty();
     assertThat(e.getMessage()).hasSizeLessThan(80);
 
-    CodecException b = org.junit.jupiter.api.Assertions.assertThrows(CodecException.class,
-        () -> PacketCodec.decodeText("b" + "!".repeat(100_000), V4));
+    CodecException b =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CodecException.class, () -> PacketCodec.decodeText("b" + "!".repeat(100_000), V4));
     assertThat(b.reason()).isEqualTo(Reason.BAD_BASE64);
     assertThat(b.getMessage()).hasSizeLessThan(80).contains("(100001 chars)");
 
-    CodecException c = org.junit.jupiter.api.Assertions.assertThrows(CodecException.class,
-        () -> PacketCodec.decodeText("\u0000\n\"", V4));
+    CodecException c =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CodecException.class, () -> PacketCodec.decodeText("\u0000\n\"", V4));
     assertThat(c.getMessage()).doesNotContain("\u0000").doesNotContain("\n");
   }
 }

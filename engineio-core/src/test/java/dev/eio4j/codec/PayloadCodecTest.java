@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PayloadCodecTest {
 
   private static final String RS = "\u001e";
-  private static final String JSON = "{\"sid\":\"kjWcDGl7dizmGkr4AAAY\",\"upgrades\":[\"websocket\"],"
-      + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}";
+  private static final String JSON =
+      "{\"sid\":\"kjWcDGl7dizmGkr4AAAY\",\"upgrades\":[\"websocket\"],"
+          + "\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}";
   private static final Packet OPEN = Packet.text(PacketType.OPEN, JSON);
   private static final Packet BIN_1234 = Packet.message(bytes("01020304"));
   private static final Packet BIN_123 = Packet.message(bytes("010203"));
@@ -30,17 +31,24 @@ class PayloadCodecTest {
   static Stream<Arguments> v4Vectors() {
     return Stream.of(
         // T/03: three packets POSTed and echoed
-        arguments("4hello" + RS + "4world" + RS + "bAQIDBA==",
+        arguments(
+            "4hello" + RS + "4world" + RS + "bAQIDBA==",
             List.of(Packet.message("hello"), Packet.message("world"), BIN_1234)),
         // T/03: server-multi + UTF-8 message
-        arguments("4a" + RS + "4b" + RS + "bAQID" + RS + "4\u20ac \ud83d\ude00",
-            List.of(Packet.message("a"), Packet.message("b"), BIN_123,
+        arguments(
+            "4a" + RS + "4b" + RS + "bAQID" + RS + "4\u20ac \ud83d\ude00",
+            List.of(
+                Packet.message("a"),
+                Packet.message("b"),
+                BIN_123,
                 Packet.message("\u20ac \ud83d\ude00"))),
         // compliance suite (docs/protocol.md §10, v4 test 9)
-        arguments("4test1" + RS + "4test2" + RS + "4test3",
+        arguments(
+            "4test1" + RS + "4test2" + RS + "4test3",
             List.of(Packet.message("test1"), Packet.message("test2"), Packet.message("test3"))),
         // T/01: handshake with initialPacket
-        arguments("0" + JSON + RS + "4hello-initial", List.of(OPEN, Packet.message("hello-initial"))),
+        arguments(
+            "0" + JSON + RS + "4hello-initial", List.of(OPEN, Packet.message("hello-initial"))),
         // T/10 E: deferred close; T/07 A: noop during upgrade; T/06: ping
         arguments("6" + RS + "1", List.of(Packet.NOOP, Packet.CLOSE)),
         arguments("6", List.of(Packet.NOOP)),
@@ -85,12 +93,16 @@ class PayloadCodecTest {
 
   @Test
   void v4TextContainingTheSeparatorCannotRoundTrip() {
-    // The separator is not escaped, by the reference either: such a text splits into two parts on decode.
+    // The separator is not escaped, by the reference either: such a text splits into two parts on
+    // decode.
     String wire = PayloadCodec.encodeV4(List.of(Packet.message("a" + RS + "4b")));
     assertThat(wire).isEqualTo("4a" + RS + "4b");
-    assertDecoded(PayloadCodec.decodeV4(wire), List.of(Packet.message("a"), Packet.message("b")), null);
-    assertDecoded(PayloadCodec.decodeV4(PayloadCodec.encodeV4(List.of(Packet.message("a" + RS + "x")))),
-        List.of(Packet.message("a")), Reason.UNKNOWN_TYPE);
+    assertDecoded(
+        PayloadCodec.decodeV4(wire), List.of(Packet.message("a"), Packet.message("b")), null);
+    assertDecoded(
+        PayloadCodec.decodeV4(PayloadCodec.encodeV4(List.of(Packet.message("a" + RS + "x")))),
+        List.of(Packet.message("a")),
+        Reason.UNKNOWN_TYPE);
   }
 
   // ---------------------------------------------------------------- v3 string payload
@@ -98,7 +110,8 @@ class PayloadCodecTest {
   static Stream<Arguments> v3StringVectors() {
     return Stream.of(
         // T/03 (b64=1)
-        arguments("6:4hello6:4world10:b4AQIDBA==",
+        arguments(
+            "6:4hello6:4world10:b4AQIDBA==",
             List.of(Packet.message("hello"), Packet.message("world"), BIN_1234)),
         // T/03: length in UTF-16 units, the emoji counts 2
         arguments("5:4\u20ac \ud83d\ude00", List.of(Packet.message("\u20ac \ud83d\ude00"))),
@@ -108,9 +121,11 @@ class PayloadCodecTest {
         arguments("2:4\u20ac", List.of(Packet.message("\u20ac"))),
         // T/02: handshake; docs/protocol.md §4: with initialPacket
         arguments("118:0" + JSON, List.of(OPEN)),
-        arguments("118:0" + JSON + "14:4hello-initial", List.of(OPEN, Packet.message("hello-initial"))),
+        arguments(
+            "118:0" + JSON + "14:4hello-initial", List.of(OPEN, Packet.message("hello-initial"))),
         // compliance suite v3 test 8
-        arguments("6:4test16:4test26:4test3",
+        arguments(
+            "6:4test16:4test26:4test3",
             List.of(Packet.message("test1"), Packet.message("test2"), Packet.message("test3"))),
         // T/06 D (heartbeat), T/07 F (noop), T/05b A3 (close)
         arguments("1:2", List.of(Packet.PING)),
@@ -137,7 +152,8 @@ class PayloadCodecTest {
 
   @Test
   void v3DecodeAcceptsZeroEntriesAndLeadingZeros() {
-    assertDecoded(PayloadCodec.decodeV3String("0:6:4hello0:"), List.of(Packet.message("hello")), null);
+    assertDecoded(
+        PayloadCodec.decodeV3String("0:6:4hello0:"), List.of(Packet.message("hello")), null);
     assertDecoded(PayloadCodec.decodeV3String("06:4hello"), List.of(Packet.message("hello")), null);
   }
 
@@ -177,7 +193,8 @@ class PayloadCodecTest {
 
   @ParameterizedTest
   @MethodSource("v3StringMalformed")
-  void v3StringMalformedKeepsThePacketsBeforeTheError(String wire, List<Packet> before, Reason reason) {
+  void v3StringMalformedKeepsThePacketsBeforeTheError(
+      String wire, List<Packet> before, Reason reason) {
     assertDecoded(PayloadCodec.decodeV3String(wire), before, reason);
   }
 
@@ -186,16 +203,20 @@ class PayloadCodecTest {
   static Stream<Arguments> v3BinaryVectors() {
     return Stream.of(
         // T/03 and docs/protocol.md §3.3
-        arguments("00 06 ff 34 68 65 6c 6c 6f 01 05 ff 04 01 02 03 04",
+        arguments(
+            "00 06 ff 34 68 65 6c 6c 6f 01 05 ff 04 01 02 03 04",
             List.of(Packet.message("hello"), BIN_1234)),
-        arguments("00 04 ff 34 e2 82 ac 01 05 ff 04 01 02 03 04",
+        arguments(
+            "00 04 ff 34 e2 82 ac 01 05 ff 04 01 02 03 04",
             List.of(Packet.message("\u20ac"), BIN_1234)),
         // T/03: POST of a string-only binary payload '4€'
         arguments("00 04 ff 34 e2 82 ac", List.of(Packet.message("\u20ac"))),
         // multi-digit lengths: one byte per decimal digit
-        arguments(Hex.hex(concat(bytes("00 01 02 ff"), "4hello world"))
-            , List.of(Packet.message("hello world"))),
-        arguments(Hex.hex(concat(bytes("01 01 01 ff 04"), new byte[10])),
+        arguments(
+            Hex.hex(concat(bytes("00 01 02 ff"), "4hello world")),
+            List.of(Packet.message("hello world"))),
+        arguments(
+            Hex.hex(concat(bytes("01 01 01 ff 04"), new byte[10])),
             List.of(Packet.message(new byte[10]))),
         arguments("00 01 ff 36 01 01 ff 04", List.of(Packet.NOOP, Packet.message(new byte[0]))),
         arguments("01 02 ff 02 07", List.of(Packet.binary(PacketType.PING, bytes("07")))),
@@ -213,7 +234,10 @@ class PayloadCodecTest {
 
   @Test
   void v3BinaryTextEntriesMayCarryBase64() {
-    assertDecoded(PayloadCodec.decodeV3Binary(concat(bytes("00 01 00 ff"), "b4AQIDBA==")), List.of(BIN_1234), null);
+    assertDecoded(
+        PayloadCodec.decodeV3Binary(concat(bytes("00 01 00 ff"), "b4AQIDBA==")),
+        List.of(BIN_1234),
+        null);
   }
 
   static Stream<Arguments> v3BinaryMalformed() {
@@ -241,7 +265,8 @@ class PayloadCodecTest {
 
   @ParameterizedTest
   @MethodSource("v3BinaryMalformed")
-  void v3BinaryMalformedKeepsThePacketsBeforeTheError(String hex, List<Packet> before, Reason reason) {
+  void v3BinaryMalformedKeepsThePacketsBeforeTheError(
+      String hex, List<Packet> before, Reason reason) {
     assertDecoded(PayloadCodec.decodeV3Binary(bytes(hex)), before, reason);
   }
 
@@ -249,8 +274,8 @@ class PayloadCodecTest {
   void decodedPayloadIsImmutable() {
     DecodedPayload d = PayloadCodec.decodeV4("4a");
     assertThat(d.hasError()).isFalse();
-    org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
-        () -> d.packets().add(Packet.PING));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        UnsupportedOperationException.class, () -> d.packets().add(Packet.PING));
   }
 
   static void assertDecoded(DecodedPayload d, List<Packet> packets, Reason reason) {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * this module, so it cannot be used here).
  */
 class TransitionLoggingTest {
-  private static final Pattern TRANSITION = Pattern.compile("session (\\S+): (upgrade )?(\\w+) -> (\\w+)( \\(.*\\))?");
+  private static final Pattern TRANSITION =
+      Pattern.compile("session (\\S+): (upgrade )?(\\w+) -> (\\w+)( \\(.*\\))?");
 
   private final Logger logger = (Logger) LoggerFactory.getLogger("dev.eio4j.internal");
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -85,11 +86,14 @@ class TransitionLoggingTest {
     logger.setLevel(Level.DEBUG);
     EngineIoServer server = EngineIoServer.builder().upgradeTimeout(Duration.ofMillis(50)).build();
     String sid = handshake(server);
-    upgrade(server, sid).handler.onText("4too early"); // anything but 2probe or 5: the probe is aborted
+    upgrade(server, sid)
+        .handler
+        .onText("4too early"); // anything but 2probe or 5: the probe is aborted
     upgrade(server, sid);
     ((QueueLane) lane).fireTimers(); // the upgrade timeout (and the first ping)
     upgrade(server, sid).handler.onText("2probe");
-    Exchange close = new Exchange("POST", "/engine.io/?EIO=4&transport=polling&sid=" + sid, "1", null);
+    Exchange close =
+        new Exchange("POST", "/engine.io/?EIO=4&transport=polling&sid=" + sid, "1", null);
     server.handleRequest(close); // the client closes over polling during the probe
 
     assertThat(close.status).isEqualTo(200);
@@ -121,10 +125,12 @@ class TransitionLoggingTest {
   @Test
   void peerAndApplicationControlledTextIsEscaped() {
     logger.setLevel(Level.DEBUG);
-    // an idGenerator that (unwisely) derives the id from a request header: the id reaches the logs escaped
+    // an idGenerator that (unwisely) derives the id from a request header: the id reaches the logs
+    // escaped
     EngineIoServer server =
         EngineIoServer.builder().idGenerator(req -> "id\u0007" + req.header("X-Tag")).build();
-    Exchange hs = new Exchange("GET", "/engine.io/?EIO=4&transport=polling", null, "line\u001b[2Jbreak");
+    Exchange hs =
+        new Exchange("GET", "/engine.io/?EIO=4&transport=polling", null, "line\u001b[2Jbreak");
     server.handleRequest(hs);
     assertThat(hs.status).isEqualTo(200);
     // a refused request whose transport (peer input) holds a newline and an escape sequence
@@ -133,7 +139,9 @@ class TransitionLoggingTest {
     List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(lines).isNotEmpty();
     assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain("\u0007", "\n", "\u001b"));
-    assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("session id\\u0007line\\u001b[2Jbreak: OPENING -> OPEN"));
+    assertThat(lines)
+        .anySatisfy(
+            l -> assertThat(l).isEqualTo("session id\\u0007line\\u001b[2Jbreak: OPENING -> OPEN"));
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("pol\\u000aling\\u001b[31m"));
     assertThat(appender.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.DEBUG);
   }
@@ -145,7 +153,12 @@ class TransitionLoggingTest {
     for (ILoggingEvent e : appender.list) {
       Matcher m = TRANSITION.matcher(e.getFormattedMessage());
       if (m.matches() && m.group(1).equals(sid)) {
-        out.add((m.group(2) == null ? "" : m.group(2)) + m.group(3) + " -> " + m.group(4) + (m.group(5) == null ? "" : m.group(5)));
+        out.add(
+            (m.group(2) == null ? "" : m.group(2))
+                + m.group(3)
+                + " -> "
+                + m.group(4)
+                + (m.group(5) == null ? "" : m.group(5)));
       }
     }
     return out;
@@ -198,11 +211,12 @@ class TransitionLoggingTest {
     @Override
     public Cancellable schedule(long delayMillis, Runnable task) {
       Runnable[] slot = {task};
-      timers.add(() -> {
-        if (slot[0] != null) {
-          slot[0].run();
-        }
-      });
+      timers.add(
+          () -> {
+            if (slot[0] != null) {
+              slot[0].run();
+            }
+          });
       return () -> slot[0] = null;
     }
 
@@ -232,7 +246,8 @@ class TransitionLoggingTest {
         h.set("X-Tag", tag);
       }
       this.request = new EngineRequest(method, uri, h, null, false);
-      this.requestBody = requestBody == null ? new byte[0] : requestBody.getBytes(StandardCharsets.UTF_8);
+      this.requestBody =
+          requestBody == null ? new byte[0] : requestBody.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -285,7 +300,8 @@ class TransitionLoggingTest {
     public void reject(int status, Headers headers, String body) {}
 
     @Override
-    public void accept(Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
+    public void accept(
+        Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
       handler = onOpen.apply(this);
     }
 

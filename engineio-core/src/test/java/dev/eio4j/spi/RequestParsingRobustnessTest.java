@@ -22,10 +22,15 @@ class RequestParsingRobustnessTest {
 
   @Provide
   Arbitrary<String> targets() {
-    Arbitrary<String> steering = Arbitraries.strings().withChars("?&=%+#aZ09/\u00e9\u20ac\ud83d\ude00 \u0000\ud800").ofMaxLength(60);
+    Arbitrary<String> steering =
+        Arbitraries.strings()
+            .withChars("?&=%+#aZ09/\u00e9\u20ac\ud83d\ude00 \u0000\ud800")
+            .ofMaxLength(60);
     Arbitrary<String> anyChars = Arbitraries.strings().all().ofMaxLength(60);
     Arbitrary<String> escapes =
-        Arbitraries.of("%", "%4", "%zz", "%41", "%c3%a9", "%c3", "%ff%fe", "%e2%82", "+", "&", "=", "?", "#")
+        Arbitraries.of(
+                "%",
+                "%4", "%zz", "%41", "%c3%a9", "%c3", "%ff%fe", "%e2%82", "+", "&", "=", "?", "#")
             .list()
             .ofMaxSize(20)
             .map(l -> "/engine.io/?" + String.join("", l));
@@ -49,12 +54,19 @@ class RequestParsingRobustnessTest {
   @Property(tries = 500)
   void theFirstValueOfARepeatedKeyWins(@ForAll("targets") String junk) {
     String safe = junk.replace("&", "").replace("#", "").replace("=", "").replace("?", "");
-    EngineRequest r = new EngineRequest("GET", "/x?sid=first&sid=" + safe + "&" + safe, new Headers(), null, false);
+    EngineRequest r =
+        new EngineRequest(
+            "GET", "/x?sid=first&sid=" + safe + "&" + safe, new Headers(), null, false);
     assertThat(r.queryParam("sid")).isEqualTo("first");
   }
 
   @AfterContainer
   static void figures() {
-    System.out.println("FIGURES: RequestParsingRobustnessTest targets=" + targets + " pairsParsed=" + pairs + " exceptions=0");
+    System.out.println(
+        "FIGURES: RequestParsingRobustnessTest targets="
+            + targets
+            + " pairsParsed="
+            + pairs
+            + " exceptions=0");
   }
 }

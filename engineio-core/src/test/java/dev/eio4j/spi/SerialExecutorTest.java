@@ -73,10 +73,11 @@ class SerialExecutorTest {
     SerialExecutor serial = new SerialExecutor(pool);
     SerialExecutor other = new SerialExecutor(pool);
     List<Boolean> seen = new ArrayList<>();
-    serial.execute(() -> {
-      seen.add(serial.isCurrent());
-      seen.add(other.isCurrent());
-    });
+    serial.execute(
+        () -> {
+          seen.add(serial.isCurrent());
+          seen.add(other.isCurrent());
+        });
     pool.runAll();
     assertThat(seen).containsExactly(true, false);
     assertThat(serial.isCurrent()).isFalse();
@@ -87,9 +88,10 @@ class SerialExecutorTest {
     HandPool pool = new HandPool();
     SerialExecutor serial = new SerialExecutor(pool);
     List<String> ran = new ArrayList<>();
-    serial.execute(() -> {
-      throw new IllegalStateException("expected by the test");
-    });
+    serial.execute(
+        () -> {
+          throw new IllegalStateException("expected by the test");
+        });
     serial.execute(() -> ran.add("next"));
     pool.runAll();
     assertThat(ran).containsExactly("next");
@@ -101,10 +103,13 @@ class SerialExecutorTest {
     SerialExecutor serial = new SerialExecutor(pool);
     List<String> ran = new ArrayList<>();
     pool.refuse = true;
-    assertThatThrownBy(() -> serial.execute(() -> ran.add("refused"))).isInstanceOf(RejectedExecutionException.class);
+    assertThatThrownBy(() -> serial.execute(() -> ran.add("refused")))
+        .isInstanceOf(RejectedExecutionException.class);
     pool.refuse = false;
     serial.execute(() -> ran.add("later"));
-    assertThat(pool.queued).as("the refusal did not leave the executor marked as running").hasSize(1);
+    assertThat(pool.queued)
+        .as("the refusal did not leave the executor marked as running")
+        .hasSize(1);
     pool.runAll();
     assertThat(ran).as("what the pool refused is dropped, not run later").containsExactly("later");
   }

@@ -49,7 +49,8 @@ public enum Backend {
     if (wanted.isEmpty()) {
       return Arrays.stream(values());
     }
-    List<String> names = Arrays.stream(wanted.split(",")).map(s -> s.trim().toUpperCase(Locale.ROOT)).toList();
+    List<String> names =
+        Arrays.stream(wanted.split(",")).map(s -> s.trim().toUpperCase(Locale.ROOT)).toList();
     return Arrays.stream(values()).filter(b -> names.contains(b.name()));
   }
 }

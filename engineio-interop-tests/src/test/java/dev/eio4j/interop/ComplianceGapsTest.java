@@ -37,7 +37,13 @@ class ComplianceGapsTest {
 
   @BeforeParameterizedClassInvocation
   static void start(Backend backend) {
-    server = TestServer.echo(backend, b -> b.allowEIO3(true).pingInterval(Duration.ofSeconds(60)).pingTimeout(Duration.ofSeconds(60)));
+    server =
+        TestServer.echo(
+            backend,
+            b ->
+                b.allowEIO3(true)
+                    .pingInterval(Duration.ofSeconds(60))
+                    .pingTimeout(Duration.ofSeconds(60)));
   }
 
   @AfterParameterizedClassInvocation
@@ -55,11 +61,13 @@ class ComplianceGapsTest {
    */
   @ParameterizedTest(name = "EIO={0}")
   @CsvSource({"4", "3"})
-  @DisplayName("a polling GET whose connection is dropped closes the session; the sid is then unknown")
+  @DisplayName(
+      "a polling GET whose connection is dropped closes the session; the sid is then unknown")
   void aCancelledPollClosesTheSession(String eio) throws Exception {
     // Jetty and Tomcat do not tell a suspended (async) request that its client has gone: there the
     // session lives on until the heartbeat ends it (README, "Where a servlet container differs")
-    assumeFalse(backend.isServlet(), "the servlet runtimes do not see a held GET's connection drop");
+    assumeFalse(
+        backend.isServlet(), "the servlet runtimes do not see a held GET's connection drop");
     String q = "EIO=" + eio + "&transport=polling";
     String sid = server.handshake(q);
     try (RawHttp dropped = RawHttp.connect(server.port())) {
@@ -79,7 +87,8 @@ class ComplianceGapsTest {
    */
   @ParameterizedTest(name = "EIO={0}")
   @CsvSource({"4, 1", "3, 1:1"})
-  @DisplayName("a close packet posted while no GET is held ends the session at once; a later GET is refused")
+  @DisplayName(
+      "a close packet posted while no GET is held ends the session at once; a later GET is refused")
   void aClosePacketWithNoHeldGet(String eio, String closePayload) throws Exception {
     String q = "EIO=" + eio + "&transport=polling";
     String sid = server.handshake(q);

@@ -53,7 +53,9 @@ class CompliancePollingTest {
   }
 
   static EngineIoServer.Builder suiteOptions(EngineIoServer.Builder b) {
-    return b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).cors(CorsOptions.anyOrigin());
+    return b.pingInterval(Duration.ofMillis(300))
+        .pingTimeout(Duration.ofMillis(200))
+        .cors(CorsOptions.anyOrigin());
   }
 
   @AfterParameterizedClassInvocation
@@ -90,7 +92,8 @@ class CompliancePollingTest {
     static final String Q = "EIO=4&transport=polling";
 
     @Test
-    @DisplayName("1 handshake: opens a session with sid, upgrades, pingInterval, pingTimeout, maxPayload")
+    @DisplayName(
+        "1 handshake: opens a session with sid, upgrades, pingInterval, pingTimeout, maxPayload")
     void opensASession() throws Exception {
       HttpResponse<byte[]> r = v4.get(Q, "Origin", "http://suite.test");
       assertThat(r.statusCode()).isEqualTo(200);
@@ -151,10 +154,12 @@ class CompliancePollingTest {
     @DisplayName("11 message: an invalid packet closes the session")
     void invalidPacketFormat() throws Exception {
       String sid = v4.handshake(Q);
-      // the suite accepts 400, a dropped connection or (like the reference) 200 "ok"; we answer as the reference
+      // the suite accepts 400, a dropped connection or (like the reference) 200 "ok"; we answer as
+      // the reference
       assertOk(v4.post(Q + "&sid=" + sid, "abc"));
       assertError(v4.get(Q + "&sid=" + sid), 400, 1, "Session ID unknown");
-      assertThat(v4.awaitClosed(sid, Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.PARSE_ERROR);
+      assertThat(v4.awaitClosed(sid, Duration.ofSeconds(2)).reason())
+          .isEqualTo(DisconnectReason.PARSE_ERROR);
     }
 
     @Test
@@ -175,15 +180,18 @@ class CompliancePollingTest {
     }
 
     @Test
-    @DisplayName("17 heartbeat: without a pong the session closes (ping timeout), then GET gives 400")
+    @DisplayName(
+        "17 heartbeat: without a pong the session closes (ping timeout), then GET gives 400")
     void pingTimeout() throws Exception {
       long start = System.nanoTime();
       String sid = v4.handshake(Q);
       TestServer.Closed closed = v4.awaitClosed(sid, Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      // pingInterval + pingTimeout = 500 ms after the open, never before; a busy machine only makes it
+      // pingInterval + pingTimeout = 500 ms after the open, never before; a busy machine only makes
+      // it
       // later (the exact deadline is checked under virtual time)
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start))
+          .isGreaterThanOrEqualTo(450L);
       assertError(v4.get(Q + "&sid=" + sid), 400, 1, "Session ID unknown");
     }
 
@@ -255,7 +263,8 @@ class CompliancePollingTest {
     }
 
     @Test
-    @DisplayName("10 message: text and binary packets come back as a binary payload (binary session)")
+    @DisplayName(
+        "10 message: text and binary packets come back as a binary payload (binary session)")
     void textAndBinaryBinaryPayload() throws Exception {
       String sid = v3.handshake(Q);
       assertOk(v3.post(Q + "&sid=" + sid, "6:4hello10:b4AQIDBA=="));
@@ -263,7 +272,9 @@ class CompliancePollingTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(header(r, "Content-Type")).isEqualTo("application/octet-stream");
       assertThat(r.body())
-          .containsExactly(0x00, 0x06, 0xff, 0x34, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x01, 0x05, 0xff, 0x04, 0x01, 0x02, 0x03, 0x04);
+          .containsExactly(
+              0x00, 0x06, 0xff, 0x34, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x01, 0x05, 0xff, 0x04, 0x01,
+              0x02, 0x03, 0x04);
     }
 
     @Test
@@ -272,11 +283,13 @@ class CompliancePollingTest {
       String sid = v3.handshake(Q);
       assertOk(v3.post(Q + "&sid=" + sid, "abc")); // as the reference; the suite also accepts 400
       assertError(v3.get(Q + "&sid=" + sid), 400, 1, "Session ID unknown");
-      assertThat(v3.awaitClosed(sid, Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.PARSE_ERROR);
+      assertThat(v3.awaitClosed(sid, Duration.ofSeconds(2)).reason())
+          .isEqualTo(DisconnectReason.PARSE_ERROR);
     }
 
     @Test
-    @DisplayName("12 message: duplicate GETs close the session (held GET gets 1:1) [skipped upstream, run here]")
+    @DisplayName(
+        "12 message: duplicate GETs close the session (held GET gets 1:1) [skipped upstream, run here]")
     void duplicatePollRequests() throws Exception {
       Overlap.run(() -> duplicateGets(v3, Q, "1:1"));
     }
@@ -299,9 +312,11 @@ class CompliancePollingTest {
       String sid = v3.handshake(Q);
       TestServer.Closed closed = v3.awaitClosed(sid, Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact deadline
+      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact
+      // deadline
       // is checked under virtual time)
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start))
+          .isGreaterThanOrEqualTo(450L);
       assertError(v3.post(Q + "&sid=" + sid, "1:2"), 400, 1, "Session ID unknown");
     }
 
@@ -329,12 +344,14 @@ class CompliancePollingTest {
     assertThat(second.body()).isEmpty();
     assertPayload(held, closePayload);
     assertError(server.get(q + "&sid=" + sid), 400, 1, "Session ID unknown");
-    assertThat(server.awaitClosed(sid, Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.TRANSPORT_ERROR);
+    assertThat(server.awaitClosed(sid, Duration.ofSeconds(2)).reason())
+        .isEqualTo(DisconnectReason.TRANSPORT_ERROR);
     return true;
   }
 
   /** Suite test 20: the client posts a close packet while a GET is held; the GET gets a noop. */
-  static boolean closeWhilePolling(TestServer server, String q, String close, String noop) throws Exception {
+  static boolean closeWhilePolling(TestServer server, String q, String close, String noop)
+      throws Exception {
     String sid = server.handshake(q);
     CompletableFuture<HttpResponse<byte[]>> poll = server.getAsync(q + "&sid=" + sid);
     Overlap.letItArrive();
@@ -346,7 +363,8 @@ class CompliancePollingTest {
     assertOk(post);
     assertPayload(held, noop);
     assertError(server.get(q + "&sid=" + sid), 400, 1, "Session ID unknown");
-    assertThat(server.awaitClosed(sid, Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.TRANSPORT_CLOSE);
+    assertThat(server.awaitClosed(sid, Duration.ofSeconds(2)).reason())
+        .isEqualTo(DisconnectReason.TRANSPORT_CLOSE);
     return true;
   }
 }

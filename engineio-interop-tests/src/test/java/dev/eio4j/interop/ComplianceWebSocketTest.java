@@ -1,6 +1,5 @@
 package dev.eio4j.interop;
 
-import static dev.eio4j.interop.CompliancePollingTest.OPEN_V4;
 import static dev.eio4j.interop.TestServer.header;
 import static dev.eio4j.interop.TestServer.target;
 import static dev.eio4j.interop.TestServer.text;
@@ -143,17 +142,20 @@ class ComplianceWebSocketTest {
       ws.sendText("abc");
       // the server closes without a status code, as the reference does (1005 on the client)
       assertThat(ws.closed().get(2, TimeUnit.SECONDS)).isEqualTo(1005);
-      assertThat(server().awaitClosed(sid[0], Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.PARSE_ERROR);
+      assertThat(server().awaitClosed(sid[0], Duration.ofSeconds(2)).reason())
+          .isEqualTo(DisconnectReason.PARSE_ERROR);
     }
 
     void forcefulClose() throws Exception {
       String[] sid = new String[1];
       JdkWs ws = openDirect(server(), wsQuery(), sid);
       ws.sendText("1");
-      // we close the session on a client "1" at once; the reference ignores it and only closes at the
+      // we close the session on a client "1" at once; the reference ignores it and only closes at
+      // the
       // ping timeout (docs/protocol.md §6.2): the reason tells the two apart
       assertThat(ws.closed().get(2, TimeUnit.SECONDS)).isEqualTo(1005);
-      assertThat(server().awaitClosed(sid[0], Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.TRANSPORT_CLOSE);
+      assertThat(server().awaitClosed(sid[0], Duration.ofSeconds(2)).reason())
+          .isEqualTo(DisconnectReason.TRANSPORT_CLOSE);
     }
 
     void successfulUpgrade(String noop) throws Exception {
@@ -200,7 +202,8 @@ class ComplianceWebSocketTest {
       ws.sendText("2probe");
       ws.sendText("5");
       server().upgraded(sid).get(2, TimeUnit.SECONDS);
-      // as the reference: the second WebSocket completes its handshake and is closed at once (no status)
+      // as the reference: the second WebSocket completes its handshake and is closed at once (no
+      // status)
       JdkWs second = JdkWs.open(server().http, server().wsUri(wsQuery() + "&sid=" + sid));
       assertThat(second.closed().get(5, TimeUnit.SECONDS)).isEqualTo(1005);
       assertThat(ws.nextText()).isEqualTo("3probe");
@@ -288,9 +291,11 @@ class ComplianceWebSocketTest {
       assertThat(ws.closed().get(3, TimeUnit.SECONDS)).isEqualTo(1005);
       TestServer.Closed closed = v4.awaitClosed(sid[0], Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact deadline
+      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact
+      // deadline
       // is checked under virtual time)
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start))
+          .isGreaterThanOrEqualTo(450L);
     }
 
     @Test
@@ -300,7 +305,8 @@ class ComplianceWebSocketTest {
     }
 
     @Test
-    @DisplayName("22 upgrade: 2probe/3probe, the held poll gets 6, then 5 and the echo runs over WebSocket")
+    @DisplayName(
+        "22 upgrade: 2probe/3probe, the held poll gets 6, then 5 and the echo runs over WebSocket")
     void successfulUpgradeTest() throws Exception {
       successfulUpgrade("6");
     }
@@ -312,7 +318,8 @@ class ComplianceWebSocketTest {
     }
 
     @Test
-    @DisplayName("24 upgrade: a second WebSocket with the sid is accepted and closed; the first keeps working")
+    @DisplayName(
+        "24 upgrade: a second WebSocket with the sid is accepted and closed; the first keeps working")
     void ignoresSecondWebSocketAfterUpgradeTest() throws Exception {
       ignoresSecondWebSocketAfterUpgrade();
     }
@@ -338,9 +345,11 @@ class ComplianceWebSocketTest {
     }
 
     @Test
-    @DisplayName("5 handshake: an invalid EIO is refused, even with allowEIO3 (the reference opens a v3 session)")
+    @DisplayName(
+        "5 handshake: an invalid EIO is refused, even with allowEIO3 (the reference opens a v3 session)")
     void invalidEio() throws Exception {
-      // deliberate difference (docs/protocol.md §9.1): only "3" and "4" are served; abc, 5 or none get code 5
+      // deliberate difference (docs/protocol.md §9.1): only "3" and "4" are served; abc, 5 or none
+      // get code 5
       assertRefused(v3, "EIO=abc&transport=websocket", "Unsupported protocol version");
       assertRefused(v3, "EIO=5&transport=websocket", "Unsupported protocol version");
       assertRefused(v3, "transport=websocket", "Unsupported protocol version");
@@ -397,9 +406,11 @@ class ComplianceWebSocketTest {
       assertThat(ws.closed().get(3, TimeUnit.SECONDS)).isEqualTo(1005);
       TestServer.Closed closed = v3.awaitClosed(sid[0], Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact deadline
+      // never before pingInterval + pingTimeout; a busy machine only makes it later (the exact
+      // deadline
       // is checked under virtual time)
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start))
+          .isGreaterThanOrEqualTo(450L);
       assertThat(ws.pending()).as("nothing but the open packet: v3 servers do not ping").isZero();
     }
 
@@ -410,7 +421,8 @@ class ComplianceWebSocketTest {
     }
 
     @Test
-    @DisplayName("22 upgrade: 2probe/3probe, the held poll gets 1:6, then 5 and the echo runs over WebSocket")
+    @DisplayName(
+        "22 upgrade: 2probe/3probe, the held poll gets 1:6, then 5 and the echo runs over WebSocket")
     void successfulUpgradeTest() throws Exception {
       successfulUpgrade("1:6");
     }
@@ -422,7 +434,8 @@ class ComplianceWebSocketTest {
     }
 
     @Test
-    @DisplayName("24 upgrade: a second WebSocket with the sid is accepted and closed; the first keeps working")
+    @DisplayName(
+        "24 upgrade: a second WebSocket with the sid is accepted and closed; the first keeps working")
     void ignoresSecondWebSocketAfterUpgradeTest() throws Exception {
       ignoresSecondWebSocketAfterUpgrade();
     }

@@ -54,7 +54,11 @@ class ConcurrencyTest {
     // default heartbeat (25 s): nothing but the test's own traffic
     server = TestServer.echo(backend, b -> b);
     clientThreads = Executors.newFixedThreadPool(8);
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(clientThreads)
+            .build();
   }
 
   @AfterParameterizedClassInvocation
@@ -113,8 +117,11 @@ class ConcurrencyTest {
     for (JdkWs ws : clients) {
       ws.close();
     }
-    CompletableFuture.allOf(sids.stream().map(server::closed).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-    assertThat(server.engine.sockets()).extracting(EngineIoSocket::id).doesNotContainAnyElementsOf(sids);
+    CompletableFuture.allOf(sids.stream().map(server::closed).toArray(CompletableFuture[]::new))
+        .get(10, TimeUnit.SECONDS);
+    assertThat(server.engine.sockets())
+        .extracting(EngineIoSocket::id)
+        .doesNotContainAnyElementsOf(sids);
     assertThat(server.engine.sockets()).isEmpty();
   }
 
@@ -123,18 +130,31 @@ class ConcurrencyTest {
     List<CompletableFuture<String>> sessions = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
       int client = i;
-      String payload = IntStream.range(0, MESSAGES_PER_CLIENT).mapToObj(j -> "4p" + client + "-" + j).collect(Collectors.joining("\u001e"));
+      String payload =
+          IntStream.range(0, MESSAGES_PER_CLIENT)
+              .mapToObj(j -> "4p" + client + "-" + j)
+              .collect(Collectors.joining("\u001e"));
       sessions.add(
-          server.getAsync("EIO=4&transport=polling")
+          server
+              .getAsync("EIO=4&transport=polling")
               .thenApply(r -> TestServer.sidOf(TestServer.text(r)))
               .thenCompose(
                   sid ->
-                      server.requestAsync("POST", "EIO=4&transport=polling&sid=" + sid, payload.getBytes(StandardCharsets.UTF_8))
+                      server
+                          .requestAsync(
+                              "POST",
+                              "EIO=4&transport=polling&sid=" + sid,
+                              payload.getBytes(StandardCharsets.UTF_8))
                           .thenCompose(ok -> server.getAsync("EIO=4&transport=polling&sid=" + sid))
                           .thenCompose(
                               echo ->
-                                  server.requestAsync("POST", "EIO=4&transport=polling&sid=" + sid, "1".getBytes(StandardCharsets.US_ASCII))
-                                      .thenApply(closeAnswer -> sid + " " + TestServer.text(echo)))));
+                                  server
+                                      .requestAsync(
+                                          "POST",
+                                          "EIO=4&transport=polling&sid=" + sid,
+                                          "1".getBytes(StandardCharsets.US_ASCII))
+                                      .thenApply(
+                                          closeAnswer -> sid + " " + TestServer.text(echo)))));
     }
     CompletableFuture.allOf(sessions.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
     List<String> sids = new ArrayList<>();
@@ -142,12 +162,18 @@ class ConcurrencyTest {
       String[] sidAndEcho = sessions.get(i).join().split(" ", 2);
       sids.add(sidAndEcho[0]);
       int client = i;
-      String sent = IntStream.range(0, MESSAGES_PER_CLIENT).mapToObj(j -> "4p" + client + "-" + j).collect(Collectors.joining("\u001e"));
+      String sent =
+          IntStream.range(0, MESSAGES_PER_CLIENT)
+              .mapToObj(j -> "4p" + client + "-" + j)
+              .collect(Collectors.joining("\u001e"));
       assertThat(sidAndEcho[1]).as("echo of client %d", i).isEqualTo(sent);
     }
     assertThat(sids).doesNotHaveDuplicates();
-    CompletableFuture.allOf(sids.stream().map(server::closed).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-    assertThat(server.engine.sockets()).extracting(EngineIoSocket::id).doesNotContainAnyElementsOf(sids);
+    CompletableFuture.allOf(sids.stream().map(server::closed).toArray(CompletableFuture[]::new))
+        .get(10, TimeUnit.SECONDS);
+    assertThat(server.engine.sockets())
+        .extracting(EngineIoSocket::id)
+        .doesNotContainAnyElementsOf(sids);
   }
 
   @Test
@@ -226,7 +252,9 @@ class ConcurrencyTest {
       assertThat(n).as("thread %d", thread).isEqualTo(expectedN);
       next.put(thread, n + 1);
     }
-    assertThat(next).hasSize(THREADS).allSatisfy((thread, count) -> assertThat(count).isEqualTo(MESSAGES_PER_THREAD));
+    assertThat(next)
+        .hasSize(THREADS)
+        .allSatisfy((thread, count) -> assertThat(count).isEqualTo(MESSAGES_PER_THREAD));
   }
 
   private static List<String> expected(String prefix, int count) {

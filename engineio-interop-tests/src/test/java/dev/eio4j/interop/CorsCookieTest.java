@@ -50,7 +50,11 @@ class CorsCookieTest {
         TestServer.echo(
             backend,
             b ->
-                b.cors(CorsOptions.builder().fixedOrigin("http://example.com").credentials(true).build())
+                b.cors(
+                        CorsOptions.builder()
+                            .fixedOrigin("http://example.com")
+                            .credentials(true)
+                            .build())
                     .cookie(CookieOptions.defaults())
                     .initialPacket("hello-initial"));
   }
@@ -87,7 +91,8 @@ class CorsCookieTest {
     assertThat(corsHeaderNames(hs)).isEmpty();
     assertThat(header(hs, "Vary")).isNull();
     String sid = TestServer.sidOf(text(hs));
-    HttpResponse<byte[]> post = plain.post(Q4 + "&sid=" + sid, "4x", "Origin", "http://example.com");
+    HttpResponse<byte[]> post =
+        plain.post(Q4 + "&sid=" + sid, "4x", "Origin", "http://example.com");
     assertThat(post.statusCode()).isEqualTo(200);
     assertThat(corsHeaderNames(post)).isEmpty();
     HttpResponse<byte[]> error = plain.get(Q4 + "&sid=unknown", "Origin", "http://example.com");
@@ -128,12 +133,24 @@ class CorsCookieTest {
             star.get("EIO=4&transport=foo", origin), // 400 code 0
             star.request("PUT", Q4, new byte[0], origin), // 400 code 2
             star.get("EIO=7&transport=polling", origin), // 400 code 5
-            star.request("PUT", q, new byte[0], origin), // 400 code 3 (a method polling does not serve)
-            star.request("POST", q, new byte[] {1}, "Origin", "http://foo.test", "Content-Type", "application/octet-stream")); // 400, closes
-    assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(200, 200, 200, 400, 400, 400, 400, 400, 400);
+            star.request(
+                "PUT", q, new byte[0], origin), // 400 code 3 (a method polling does not serve)
+            star.request(
+                "POST",
+                q,
+                new byte[] {1},
+                "Origin",
+                "http://foo.test",
+                "Content-Type",
+                "application/octet-stream")); // 400, closes
+    assertThat(responses)
+        .extracting(HttpResponse::statusCode)
+        .containsExactly(200, 200, 200, 400, 400, 400, 400, 400, 400);
     assertThat(text(responses.get(2))).isEqualTo("4hi");
     for (HttpResponse<byte[]> r : responses) {
-      assertThat(header(r, "Access-Control-Allow-Origin")).as("%s %s", r.request().method(), r.uri()).isEqualTo("*");
+      assertThat(header(r, "Access-Control-Allow-Origin"))
+          .as("%s %s", r.request().method(), r.uri())
+          .isEqualTo("*");
       assertThat(corsHeaderNames(r)).containsExactly("access-control-allow-origin");
       assertThat(header(r, "Vary")).isNull();
     }
@@ -146,14 +163,20 @@ class CorsCookieTest {
     String sid = star.handshake(Q4);
     RawHttp.Response withSid =
         RawHttp.exchange(
-            star.port(), "OPTIONS", target(Q4 + "&sid=" + sid), null,
-            "Origin: http://foo.test", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type");
+            star.port(),
+            "OPTIONS",
+            target(Q4 + "&sid=" + sid),
+            null,
+            "Origin: http://foo.test",
+            "Access-Control-Request-Method: POST",
+            "Access-Control-Request-Headers: content-type");
     Wire.assertStatusLine(star.backend, withSid.statusLine(), 204, "No Content");
     assertThat(withSid.header("Access-Control-Allow-Origin")).isEqualTo("*");
     assertThat(withSid.header("Access-Control-Allow-Methods")).isEqualTo(METHODS);
     assertThat(withSid.header("Access-Control-Allow-Headers")).isEqualTo("content-type");
     assertThat(withSid.header("Vary")).isEqualTo("Access-Control-Request-Headers");
-    // the reference adds "Content-Length: 0"; Netty drops it from every 204, as RFC 9110 §8.6 requires
+    // the reference adds "Content-Length: 0"; Netty drops it from every 204, as RFC 9110 §8.6
+    // requires
     // (a 204 has no body either way)
     assertThat(withSid.header("Content-Length")).isNull();
     assertThat(withSid.header("Transfer-Encoding")).isNull();
@@ -162,7 +185,13 @@ class CorsCookieTest {
 
     // the handshake URL too: the preflight is answered before any Engine.IO check
     RawHttp.Response noSid =
-        RawHttp.exchange(star.port(), "OPTIONS", target(Q4), null, "Origin: http://foo.test", "Access-Control-Request-Method: GET");
+        RawHttp.exchange(
+            star.port(),
+            "OPTIONS",
+            target(Q4),
+            null,
+            "Origin: http://foo.test",
+            "Access-Control-Request-Method: GET");
     assertThat(noSid.status()).isEqualTo(204);
     assertThat(noSid.header("Access-Control-Allow-Origin")).isEqualTo("*");
     assertThat(noSid.header("Access-Control-Allow-Methods")).isEqualTo(METHODS);
@@ -174,19 +203,23 @@ class CorsCookieTest {
 
   @Test
   void anyOriginOnTheWebSocket101() throws Exception {
-    try (RawWebSocket ws = RawWebSocket.open(star.port(), target("EIO=4&transport=websocket"), "Origin: http://foo.test")) {
+    try (RawWebSocket ws =
+        RawWebSocket.open(
+            star.port(), target("EIO=4&transport=websocket"), "Origin: http://foo.test")) {
       RawHttp.Response h = ws.handshakeResponse();
       assertThat(h.header("Access-Control-Allow-Origin")).isEqualTo("*");
       assertThat(h.header("Set-Cookie")).isNull();
       assertThat(ws.readText()).startsWith("0{\"sid\":");
     }
     // a refused WebSocket handshake carries them too
-    RawWebSocket.Handshake refused = RawWebSocket.connect(star.port(), target("EIO=4&transport=websocket&sid=nope"));
+    RawWebSocket.Handshake refused =
+        RawWebSocket.connect(star.port(), target("EIO=4&transport=websocket&sid=nope"));
     assertThat(refused.response().status()).isEqualTo(400);
     assertThat(refused.response().header("Access-Control-Allow-Origin")).isEqualTo("*");
   }
 
-  // ------------------------------------------------------------------ fixed origin + credentials, cookie
+  // ------------------------------------------------------------------ fixed origin + credentials,
+  // cookie
 
   @Test
   void fixedOriginWithCredentials() throws Exception {
@@ -200,8 +233,13 @@ class CorsCookieTest {
     }
     RawHttp.Response pre =
         RawHttp.exchange(
-            example.port(), "OPTIONS", target(Q4), null,
-            "Origin: http://example.com", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type");
+            example.port(),
+            "OPTIONS",
+            target(Q4),
+            null,
+            "Origin: http://example.com",
+            "Access-Control-Request-Method: POST",
+            "Access-Control-Request-Headers: content-type");
     assertThat(pre.status()).isEqualTo(204);
     assertThat(pre.header("Access-Control-Allow-Origin")).isEqualTo("http://example.com");
     assertThat(pre.header("Access-Control-Allow-Credentials")).isEqualTo("true");
@@ -216,7 +254,8 @@ class CorsCookieTest {
   void cookieOnlyOnThePollingHandshakeResponse() throws Exception {
     HttpResponse<byte[]> hs = example.get(Q4);
     String sid = TestServer.sidOf(text(hs));
-    assertThat(hs.headers().allValues("Set-Cookie")).containsExactly("io=" + sid + "; Path=/; HttpOnly; SameSite=Lax");
+    assertThat(hs.headers().allValues("Set-Cookie"))
+        .containsExactly("io=" + sid + "; Path=/; HttpOnly; SameSite=Lax");
     String q = Q4 + "&sid=" + sid;
     HttpResponse<byte[]> post = example.post(q, "4x");
     assertThat(post.statusCode()).isEqualTo(200);
@@ -226,7 +265,11 @@ class CorsCookieTest {
     assertThat(header(get, "Set-Cookie")).isNull();
 
     // the upgrade's 101: CORS headers, no cookie
-    try (RawWebSocket ws = RawWebSocket.open(example.port(), target("EIO=4&transport=websocket&sid=" + sid), "Origin: http://example.com")) {
+    try (RawWebSocket ws =
+        RawWebSocket.open(
+            example.port(),
+            target("EIO=4&transport=websocket&sid=" + sid),
+            "Origin: http://example.com")) {
       RawHttp.Response h = ws.handshakeResponse();
       assertThat(h.header("Set-Cookie")).isNull();
       assertThat(h.header("Access-Control-Allow-Origin")).isEqualTo("http://example.com");
@@ -242,7 +285,9 @@ class CorsCookieTest {
 
   @Test
   void cookieNeverOnADirectWebSocket101() throws Exception {
-    try (RawWebSocket ws = RawWebSocket.open(example.port(), target("EIO=4&transport=websocket"), "Origin: http://evil.test")) {
+    try (RawWebSocket ws =
+        RawWebSocket.open(
+            example.port(), target("EIO=4&transport=websocket"), "Origin: http://evil.test")) {
       RawHttp.Response h = ws.handshakeResponse();
       assertThat(h.statusLine()).startsWith("HTTP/1.1 101");
       assertThat(h.header("Set-Cookie")).isNull();
@@ -256,7 +301,8 @@ class CorsCookieTest {
   void cookieWithACustomName() throws Exception {
     try (TestServer named = TestServer.echo(backend, b -> b.cookie(CookieOptions.named("eio")))) {
       HttpResponse<byte[]> hs = named.get(Q4);
-      assertThat(header(hs, "Set-Cookie")).isEqualTo("eio=" + TestServer.sidOf(text(hs)) + "; Path=/; HttpOnly; SameSite=Lax");
+      assertThat(header(hs, "Set-Cookie"))
+          .isEqualTo("eio=" + TestServer.sidOf(text(hs)) + "; Path=/; HttpOnly; SameSite=Lax");
       assertThat(header(named.get("EIO=3&transport=polling"), "Set-Cookie")).startsWith("eio=");
     }
   }
@@ -274,7 +320,8 @@ class CorsCookieTest {
   @Test
   void initialPacketOverWebSocket() throws Exception {
     for (String eio : new String[] {"4", "3"}) {
-      try (RawWebSocket ws = RawWebSocket.open(example.port(), target("EIO=" + eio + "&transport=websocket"))) {
+      try (RawWebSocket ws =
+          RawWebSocket.open(example.port(), target("EIO=" + eio + "&transport=websocket"))) {
         assertThat(ws.readText()).startsWith("0{\"sid\":").contains("\"upgrades\":[]");
         assertThat(ws.readText()).isEqualTo("4hello-initial");
       }

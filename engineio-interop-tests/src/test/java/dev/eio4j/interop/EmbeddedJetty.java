@@ -45,7 +45,8 @@ final class EmbeddedJetty implements RunningServer {
   @Override
   public void close() {
     try {
-      // sessions first ("forced close": held polls are answered, WebSockets closed), then the container;
+      // sessions first ("forced close": held polls are answered, WebSockets closed), then the
+      // container;
       // with no stop timeout Jetty does not wait for the remaining connections
       server.closeSessions();
       jetty.stop();

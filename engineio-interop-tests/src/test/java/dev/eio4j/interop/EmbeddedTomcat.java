@@ -21,7 +21,8 @@ import org.apache.tomcat.websocket.server.WsSci;
 /** {@code engineio-servlet} in embedded Tomcat 11, set up as docs/embedding.md shows. */
 final class EmbeddedTomcat implements RunningServer {
   static {
-    // Tomcat logs its start and stop at INFO through java.util.logging: keep the test output readable
+    // Tomcat logs its start and stop at INFO through java.util.logging: keep the test output
+    // readable
     Logger.getLogger("org.apache").setLevel(Level.WARNING);
   }
 

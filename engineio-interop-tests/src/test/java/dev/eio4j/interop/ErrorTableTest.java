@@ -65,10 +65,14 @@ class ErrorTableTest {
                           AllowRequest.Decision d =
                               "1".equals(deny)
                                   ? AllowRequest.Decision.deny("denied by allowRequest")
-                                  : "2".equals(deny) ? AllowRequest.Decision.deny(null) : AllowRequest.Decision.allow();
+                                  : "2".equals(deny)
+                                      ? AllowRequest.Decision.deny(null)
+                                      : AllowRequest.Decision.allow();
                           return CompletableFuture.completedFuture(d);
                         })
-                    .idGenerator(req -> req.queryParam("badid") != null ? null : UUID.randomUUID().toString()));
+                    .idGenerator(
+                        req ->
+                            req.queryParam("badid") != null ? null : UUID.randomUUID().toString()));
     small = TestServer.echo(backend, b -> b.allowEIO3(true).maxHttpBufferSize(100));
     pollingOnly = TestServer.echo(backend, b -> b.transports(TransportType.POLLING));
   }
@@ -110,7 +114,8 @@ class ErrorTableTest {
   }
 
   /** The next {@code connection_error} of {@code server}: its code and message. */
-  static ConnectionError expectError(TestServer server, HandshakeError error, String message) throws Exception {
+  static ConnectionError expectError(TestServer server, HandshakeError error, String message)
+      throws Exception {
     ConnectionError e = server.nextError();
     assertThat(e.error()).isEqualTo(error);
     assertThat(e.code()).isEqualTo(error.code());
@@ -128,7 +133,8 @@ class ErrorTableTest {
     // the reference writes this header name in this exact case (Netty copies it; see Wire)
     Wire.assertHeaderNameAsSent(server.backend, r, "Content-Type", "Content-type");
     Wire.assertContentType(server.backend, r.header("Content-Type"), "text/html");
-    assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(message.getBytes(StandardCharsets.UTF_8).length));
+    assertThat(r.header("Content-Length"))
+        .isEqualTo(Integer.toString(message.getBytes(StandardCharsets.UTF_8).length));
     assertThat(r.text()).isEqualTo(message);
     assertThat(h.closedAfterRefusal()).as("connection closed after the 400").isTrue();
   }
@@ -138,7 +144,11 @@ class ErrorTableTest {
   @Test
   void code0TransportUnknown() throws Exception {
     assertCoded(main.get("EIO=4"), 400, 0, "Transport unknown");
-    assertThat(expectError(main, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown").context().get("transport")).isNull();
+    assertThat(
+            expectError(main, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown")
+                .context()
+                .get("transport"))
+        .isNull();
     assertCoded(main.get("EIO=4&transport=foo"), 400, 0, "Transport unknown");
     assertThat(expectError(main, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown").context())
         .containsExactly(entry("transport", "foo"));
@@ -147,7 +157,9 @@ class ErrorTableTest {
         .containsExactly(entry("transport", "webtransport"));
     // a transport that exists but is not enabled
     assertCoded(pollingOnly.get("EIO=4&transport=websocket"), 400, 0, "Transport unknown");
-    assertThat(expectError(pollingOnly, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown").context())
+    assertThat(
+            expectError(pollingOnly, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown")
+                .context())
         .containsExactly(entry("transport", "websocket"));
   }
 
@@ -168,14 +180,20 @@ class ErrorTableTest {
   @Test
   void code2BadHandshakeMethod() throws Exception {
     assertCoded(main.post(Q4, "4x"), 400, 2, "Bad handshake method");
-    assertThat(expectError(main, HandshakeError.BAD_HANDSHAKE_METHOD, "Bad handshake method").context())
+    assertThat(
+            expectError(main, HandshakeError.BAD_HANDSHAKE_METHOD, "Bad handshake method")
+                .context())
         .containsExactly(entry("method", "POST"));
     assertCoded(main.request("PUT", Q4, new byte[0]), 400, 2, "Bad handshake method");
-    assertThat(expectError(main, HandshakeError.BAD_HANDSHAKE_METHOD, "Bad handshake method").context())
+    assertThat(
+            expectError(main, HandshakeError.BAD_HANDSHAKE_METHOD, "Bad handshake method")
+                .context())
         .containsExactly(entry("method", "PUT"));
     // OPTIONS when no CORS is configured
     assertCoded(main.request("OPTIONS", Q4, null), 400, 2, "Bad handshake method");
-    assertThat(expectError(main, HandshakeError.BAD_HANDSHAKE_METHOD, "Bad handshake method").context())
+    assertThat(
+            expectError(main, HandshakeError.BAD_HANDSHAKE_METHOD, "Bad handshake method")
+                .context())
         .containsExactly(entry("method", "OPTIONS"));
   }
 
@@ -202,7 +220,8 @@ class ErrorTableTest {
   @Test
   void code3TransportMismatchAfterUpgrade() throws Exception {
     String sid = main.handshake(Q4);
-    try (RawWebSocket ws = RawWebSocket.open(main.port(), target("EIO=4&transport=websocket&sid=" + sid))) {
+    try (RawWebSocket ws =
+        RawWebSocket.open(main.port(), target("EIO=4&transport=websocket&sid=" + sid))) {
       ws.sendText("2probe");
       assertThat(ws.readText()).isEqualTo("3probe");
       ws.sendText("5");
@@ -230,9 +249,12 @@ class ErrorTableTest {
 
   @Test
   void code3InvalidOriginNeverReachesTheEngine() throws Exception {
-    // Control characters in the Origin value (docs/protocol.md §4.4 step 3) are refused by the HTTP parser
-    // before Engine.IO sees the request, with a bare 400 and a close, as Node's parser does (T/05): the
-    // INVALID_ORIGIN code 3 cannot be produced over a real socket. Bytes 0x80-0xff are valid obs-text.
+    // Control characters in the Origin value (docs/protocol.md §4.4 step 3) are refused by the HTTP
+    // parser
+    // before Engine.IO sees the request, with a bare 400 and a close, as Node's parser does (T/05):
+    // the
+    // INVALID_ORIGIN code 3 cannot be produced over a real socket. Bytes 0x80-0xff are valid
+    // obs-text.
     for (char bad : new char[] {0x7f, 0x01, 0x1f}) {
       try (RawHttp c = RawHttp.connect(main.port())) {
         c.sendRequest("GET", target(Q4), null, "Origin: http://a" + bad + "b");
@@ -243,7 +265,8 @@ class ErrorTableTest {
       }
     }
     assertThat(main.pendingErrors()).isZero();
-    RawHttp.Response ok = RawHttp.exchange(main.port(), "GET", target(Q4), null, "Origin: http://a\u00e9b");
+    RawHttp.Response ok =
+        RawHttp.exchange(main.port(), "GET", target(Q4), null, "Origin: http://a\u00e9b");
     assertThat(ok.status()).isEqualTo(200);
   }
 
@@ -274,7 +297,8 @@ class ErrorTableTest {
   void code5UnsupportedProtocolVersion() throws Exception {
     for (String eio : new String[] {"EIO=3&", "EIO=5&", "EIO=abc&", ""}) {
       assertCoded(main.get(eio + "transport=polling"), 400, 5, "Unsupported protocol version");
-      expectError(main, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version");
+      expectError(
+          main, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version");
     }
   }
 
@@ -283,7 +307,12 @@ class ErrorTableTest {
     // deliberate difference: the reference serves any EIO other than "4" as v3 when allowEIO3 is on
     for (String eio : new String[] {"EIO=5&", "EIO=abc&", ""}) {
       assertCoded(small.get(eio + "transport=polling"), 400, 5, "Unsupported protocol version");
-      assertThat(expectError(small, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version").context())
+      assertThat(
+              expectError(
+                      small,
+                      HandshakeError.UNSUPPORTED_PROTOCOL_VERSION,
+                      "Unsupported protocol version")
+                  .context())
           .containsKey("protocol");
     }
     assertThat(small.get(Q3).statusCode()).isEqualTo(200);
@@ -301,7 +330,8 @@ class ErrorTableTest {
     Overlap.run(() -> secondConcurrentGet(small, Q3 + "&b64=1", "1:1"));
   }
 
-  private static boolean secondConcurrentGet(TestServer server, String q, String closePayload) throws Exception {
+  private static boolean secondConcurrentGet(TestServer server, String q, String closePayload)
+      throws Exception {
     String sid = server.handshake(q);
     CompletableFuture<HttpResponse<byte[]>> held = server.getAsync(q + "&sid=" + sid);
     Overlap.letItArrive();
@@ -329,7 +359,10 @@ class ErrorTableTest {
           String sid = main.handshake(Q4);
           try (RawHttp slow = RawHttp.connect(main.port())) {
             // the first POST announces 10 bytes and sends 4
-            slow.write("POST " + target(Q4 + "&sid=" + sid) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n4hel");
+            slow.write(
+                "POST "
+                    + target(Q4 + "&sid=" + sid)
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n4hel");
             Overlap.letItArrive();
             HttpResponse<byte[]> second = main.post(Q4 + "&sid=" + sid, "4second");
             if (second.statusCode() == 200) {
@@ -353,7 +386,14 @@ class ErrorTableTest {
   @Test
   void v4OctetStreamPost() throws Exception {
     String sid = main.handshake(Q4);
-    assertEmpty(main.request("POST", Q4 + "&sid=" + sid, new byte[] {4, 1, 2}, "Content-Type", "application/octet-stream"), 400);
+    assertEmpty(
+        main.request(
+            "POST",
+            Q4 + "&sid=" + sid,
+            new byte[] {4, 1, 2},
+            "Content-Type",
+            "application/octet-stream"),
+        400);
     TestServer.Closed closed = main.awaitClosed(sid, Duration.ofSeconds(2));
     assertThat(closed.reason()).isEqualTo(DisconnectReason.TRANSPORT_ERROR);
     assertThat(closed.description()).isEqualTo("invalid content");
@@ -378,9 +418,13 @@ class ErrorTableTest {
   void chunkedPostOverTheLimit() throws Exception {
     String sid = small.handshake(Q4);
     try (RawHttp c = RawHttp.connect(small.port())) {
-      c.write("POST " + target(Q4 + "&sid=" + sid) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+      c.write(
+          "POST "
+              + target(Q4 + "&sid=" + sid)
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
       c.writeChunk(("4" + "y".repeat(59)).getBytes(StandardCharsets.US_ASCII));
-      c.writeChunk("z".repeat(60).getBytes(StandardCharsets.US_ASCII)); // 120 bytes so far: over 100
+      c.writeChunk(
+          "z".repeat(60).getBytes(StandardCharsets.US_ASCII)); // 120 bytes so far: over 100
       RawHttp.Response r = c.readResponse();
       assertThat(r.status()).isEqualTo(413);
       assertThat(r.body()).isEmpty();
@@ -388,7 +432,10 @@ class ErrorTableTest {
     }
     // a chunked body within the limit is fine
     try (RawHttp c = RawHttp.connect(small.port())) {
-      c.write("POST " + target(Q4 + "&sid=" + sid) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+      c.write(
+          "POST "
+              + target(Q4 + "&sid=" + sid)
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
       c.writeChunk("4chu".getBytes(StandardCharsets.US_ASCII));
       c.writeChunk("nked".getBytes(StandardCharsets.US_ASCII));
       c.writeChunk(new byte[0]);
@@ -408,7 +455,10 @@ class ErrorTableTest {
     AtomicLong sent = new AtomicLong();
     RawHttp.Response r;
     try (RawHttp c = RawHttp.connect(main.port())) {
-      c.write("POST " + target(Q4 + "&sid=" + sid) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+      c.write(
+          "POST "
+              + target(Q4 + "&sid=" + sid)
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
       byte[] chunk = new byte[64 * 1024];
       Arrays.fill(chunk, (byte) 'x');
       chunk[0] = '4';
@@ -441,7 +491,12 @@ class ErrorTableTest {
     }
     // the same with an announced Content-Length: refused from the headers alone
     try (RawHttp c = RawHttp.connect(main.port())) {
-      c.write("POST " + target(Q4 + "&sid=" + sid) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + total + "\r\n\r\n4abc");
+      c.write(
+          "POST "
+              + target(Q4 + "&sid=" + sid)
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+              + total
+              + "\r\n\r\n4abc");
       RawHttp.Response early = c.readResponse();
       assertThat(early.status()).isEqualTo(413);
       assertThat(early.body()).isEmpty();
@@ -455,7 +510,8 @@ class ErrorTableTest {
     for (String body : new String[] {"abc", ""}) {
       String sid = main.handshake(Q4);
       assertOk(main.post(Q4 + "&sid=" + sid, body));
-      assertThat(main.awaitClosed(sid, Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.PARSE_ERROR);
+      assertThat(main.awaitClosed(sid, Duration.ofSeconds(2)).reason())
+          .isEqualTo(DisconnectReason.PARSE_ERROR);
       assertCoded(main.get(Q4 + "&sid=" + sid), 400, 1, "Session ID unknown");
       expectError(main, HandshakeError.UNKNOWN_SID, "Session ID unknown");
     }
@@ -467,7 +523,8 @@ class ErrorTableTest {
     String sid = main.handshake(Q4);
     assertOk(main.post(Q4 + "&sid=" + sid, "4ok\u001ex9"));
     assertThat(main.nextReceived(sid).text()).isEqualTo("ok");
-    assertThat(main.awaitClosed(sid, Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.PARSE_ERROR);
+    assertThat(main.awaitClosed(sid, Duration.ofSeconds(2)).reason())
+        .isEqualTo(DisconnectReason.PARSE_ERROR);
   }
 
   @Test
@@ -479,14 +536,16 @@ class ErrorTableTest {
     HttpResponse<byte[]> poll = held.get(5, TimeUnit.SECONDS);
     assertThat(poll.statusCode()).isEqualTo(200);
     assertThat(text(poll)).isEqualTo("4ok");
-    assertThat(main.awaitClosed(sid, Duration.ofSeconds(2)).reason()).isEqualTo(DisconnectReason.PARSE_ERROR);
+    assertThat(main.awaitClosed(sid, Duration.ofSeconds(2)).reason())
+        .isEqualTo(DisconnectReason.PARSE_ERROR);
   }
 
   @Test
   void otherMethodsWithASidGetCode3() throws Exception {
     String sid = main.handshake(Q4);
     for (String method : new String[] {"PUT", "DELETE", "PATCH", "OPTIONS"}) {
-      HttpResponse<byte[]> r = main.request(method, Q4 + "&sid=" + sid, method.equals("OPTIONS") ? null : new byte[0]);
+      HttpResponse<byte[]> r =
+          main.request(method, Q4 + "&sid=" + sid, method.equals("OPTIONS") ? null : new byte[0]);
       assertCoded(r, 400, 3, "Bad request");
       assertThat(main.nextError().code()).isEqualTo(3);
     }
@@ -513,7 +572,8 @@ class ErrorTableTest {
   @Test
   void webSocketHandshakeErrors() throws Exception {
     assertWsRefused(main, "EIO=4&transport=websocket&sid=nope", "Session ID unknown");
-    assertThat(expectError(main, HandshakeError.UNKNOWN_SID, "Session ID unknown").context()).containsExactly(entry("sid", "nope"));
+    assertThat(expectError(main, HandshakeError.UNKNOWN_SID, "Session ID unknown").context())
+        .containsExactly(entry("sid", "nope"));
 
     assertWsRefused(main, "EIO=4&transport=foo", "Transport unknown");
     assertThat(expectError(main, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown").context())
@@ -525,13 +585,15 @@ class ErrorTableTest {
     assertWsRefused(pollingOnly, "EIO=4&transport=websocket", "Transport unknown");
     expectError(pollingOnly, HandshakeError.UNKNOWN_TRANSPORT, "Transport unknown");
 
-    // the reference answers a 101 and then writes a 400 into the WebSocket ([ref-bug], docs/protocol.md §4.4)
+    // the reference answers a 101 and then writes a 400 into the WebSocket ([ref-bug],
+    // docs/protocol.md §4.4)
     assertWsRefused(main, "transport=websocket", "Unsupported protocol version");
     expectError(main, HandshakeError.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version");
 
     // Forbidden is still a 400 over WebSocket
     assertWsRefused(main, "EIO=4&transport=websocket&deny=1", "denied by allowRequest");
-    assertThat(main.nextError().context()).containsExactly(entry("message", "denied by allowRequest"));
+    assertThat(main.nextError().context())
+        .containsExactly(entry("message", "denied by allowRequest"));
     assertWsRefused(main, "EIO=4&transport=websocket&deny=2", "Forbidden");
     expectError(main, HandshakeError.FORBIDDEN, "Forbidden");
 
@@ -542,7 +604,8 @@ class ErrorTableTest {
     // protocol mismatch on an upgrade
     String sid = main.handshake(Q4);
     assertWsRefused(main, "EIO=3&transport=websocket&sid=" + sid, "Bad request");
-    assertThat(expectError(main, HandshakeError.BAD_REQUEST, "Bad request").context()).containsEntry("name", "PROTOCOL_MISMATCH");
+    assertThat(expectError(main, HandshakeError.BAD_REQUEST, "Bad request").context())
+        .containsEntry("name", "PROTOCOL_MISMATCH");
     assertSessionWorks(main, Q4, sid);
   }
 

@@ -77,7 +77,8 @@ class HttpCompressionTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(header(r, "Content-Encoding")).isNull();
     assertThat(text(r)).isEqualTo(payload);
-    assertThat(header(r, "Content-Length")).isEqualTo(Integer.toString(payload.getBytes(StandardCharsets.UTF_8).length));
+    assertThat(header(r, "Content-Length"))
+        .isEqualTo(Integer.toString(payload.getBytes(StandardCharsets.UTF_8).length));
   }
 
   @Test
@@ -104,7 +105,8 @@ class HttpCompressionTest {
     assertThat(inflate(r.body())).isEqualTo("4" + BIG);
 
     String sid2 = sessionWithQueued(server, BIG);
-    HttpResponse<byte[]> refusedGzip = server.get(Q4 + "&sid=" + sid2, "Accept-Encoding", "gzip;q=0, deflate");
+    HttpResponse<byte[]> refusedGzip =
+        server.get(Q4 + "&sid=" + sid2, "Accept-Encoding", "gzip;q=0, deflate");
     assertThat(header(refusedGzip, "Content-Encoding")).isEqualTo("deflate");
     assertThat(inflate(refusedGzip.body())).isEqualTo("4" + BIG);
   }
@@ -115,7 +117,8 @@ class HttpCompressionTest {
     assertIdentity(server.get(Q4 + "&sid=" + sid, "Accept-Encoding", "gzip"), "4small");
     // 1023 bytes: identity; 1024 bytes: compressed
     server.socket(sid).send("y".repeat(1022));
-    assertIdentity(server.get(Q4 + "&sid=" + sid, "Accept-Encoding", "gzip"), "4" + "y".repeat(1022));
+    assertIdentity(
+        server.get(Q4 + "&sid=" + sid, "Accept-Encoding", "gzip"), "4" + "y".repeat(1022));
     server.socket(sid).send("z".repeat(1023));
     HttpResponse<byte[]> atThreshold = server.get(Q4 + "&sid=" + sid, "Accept-Encoding", "gzip");
     assertThat(header(atThreshold, "Content-Encoding")).isEqualTo("gzip");
@@ -141,7 +144,8 @@ class HttpCompressionTest {
   @Test
   void postAnswersAndErrorsAreNeverCompressed() throws Exception {
     String sid = server.handshake(Q4);
-    HttpResponse<byte[]> post = server.post(Q4 + "&sid=" + sid, "4" + BIG, "Accept-Encoding", "gzip");
+    HttpResponse<byte[]> post =
+        server.post(Q4 + "&sid=" + sid, "4" + BIG, "Accept-Encoding", "gzip");
     assertThat(header(post, "Content-Encoding")).isNull();
     assertThat(text(post)).isEqualTo("ok");
     // the echo of the 2001-byte body is compressed on the way back
@@ -156,7 +160,8 @@ class HttpCompressionTest {
   void v3PayloadsAreCompressedToo() throws Exception {
     String sid = server.handshake("EIO=3&transport=polling");
     server.socket(sid).send(BIG);
-    HttpResponse<byte[]> r = server.get("EIO=3&transport=polling&sid=" + sid, "Accept-Encoding", "gzip");
+    HttpResponse<byte[]> r =
+        server.get("EIO=3&transport=polling&sid=" + sid, "Accept-Encoding", "gzip");
     assertThat(header(r, "Content-Encoding")).isEqualTo("gzip");
     assertThat(gunzip(r.body())).isEqualTo("2001:4" + BIG);
   }

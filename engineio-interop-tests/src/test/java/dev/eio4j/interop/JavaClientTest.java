@@ -66,9 +66,15 @@ class JavaClientTest {
 
   @BeforeParameterizedClassInvocation
   static void start(Backend backend) {
-    fast = TestServer.echo(backend, b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+    fast =
+        TestServer.echo(
+            backend,
+            b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
     // many heartbeats, and a pong that a busy machine delays by a second still counts
-    steady = TestServer.echo(backend, b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(3_000)));
+    steady =
+        TestServer.echo(
+            backend,
+            b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(3_000)));
     relaxed = TestServer.echo(backend, b -> b);
     okHttp = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
   }
@@ -104,20 +110,31 @@ class JavaClientTest {
     Client(TestServer server, Mode mode) throws Exception {
       this.server = server;
       Socket.Options o = new Socket.Options();
-      o.transports = mode == Mode.POLLING ? new String[] {"polling"} : mode == Mode.WEBSOCKET ? new String[] {"websocket"} : new String[] {"polling", "websocket"};
+      o.transports =
+          mode == Mode.POLLING
+              ? new String[] {"polling"}
+              : mode == Mode.WEBSOCKET
+                  ? new String[] {"websocket"}
+                  : new String[] {"polling", "websocket"};
       o.upgrade = mode == Mode.UPGRADE;
       o.callFactory = okHttp;
       o.webSocketFactory = okHttp;
       socket = new Socket("http://127.0.0.1:" + server.port(), o);
       socket.on(Socket.EVENT_OPEN, args -> opened.complete(null));
-      socket.on(Socket.EVENT_MESSAGE, args -> messages.add(args.length == 0 || args[0] == null ? "" : args[0]));
+      socket.on(
+          Socket.EVENT_MESSAGE,
+          args -> messages.add(args.length == 0 || args[0] == null ? "" : args[0]));
       socket.on(Socket.EVENT_UPGRADE, args -> upgraded.complete(args.length > 0 ? args[0] : null));
-      socket.on(Socket.EVENT_CLOSE, args -> closed.complete(args.length > 0 ? String.valueOf(args[0]) : null));
-      socket.on(Socket.EVENT_ERROR, args -> {
-        synchronized (errors) {
-          errors.add(args.length > 0 ? args[0] : null);
-        }
-      });
+      socket.on(
+          Socket.EVENT_CLOSE,
+          args -> closed.complete(args.length > 0 ? String.valueOf(args[0]) : null));
+      socket.on(
+          Socket.EVENT_ERROR,
+          args -> {
+            synchronized (errors) {
+              errors.add(args.length > 0 ? args[0] : null);
+            }
+          });
     }
 
     /** Opens and waits for the session (and, in upgrade mode, for the upgrade on both sides). */
@@ -130,7 +147,8 @@ class JavaClientTest {
         c.upgraded.get(5, TimeUnit.SECONDS);
         server.upgraded(c.sid()).get(5, TimeUnit.SECONDS);
       }
-      TransportType expected = mode == Mode.POLLING ? TransportType.POLLING : TransportType.WEBSOCKET;
+      TransportType expected =
+          mode == Mode.POLLING ? TransportType.POLLING : TransportType.WEBSOCKET;
       assertThat(server.socket(c.sid()).transport()).isEqualTo(expected);
       return c;
     }
@@ -143,8 +161,12 @@ class JavaClientTest {
       Object m = messages.poll(10, TimeUnit.SECONDS);
       if (m == null) {
         throw new TimeoutException(
-            "no message; client closed: " + closed.getNow(null) + ", errors: " + errors
-                + ", server closed: " + server.closed(sid).getNow(null));
+            "no message; client closed: "
+                + closed.getNow(null)
+                + ", errors: "
+                + errors
+                + ", server closed: "
+                + server.closed(sid).getNow(null));
       }
       return m;
     }
@@ -171,7 +193,9 @@ class JavaClientTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Mode.class, names = {"WEBSOCKET", "UPGRADE"})
+  @EnumSource(
+      value = Mode.class,
+      names = {"WEBSOCKET", "UPGRADE"})
   void binaryEcho(Mode mode) throws Exception {
     assertBinaryEcho(mode);
   }
@@ -242,14 +266,18 @@ class JavaClientTest {
     if (mode == Mode.POLLING) {
       assertThat(reason).isEqualTo("transport close"); // the held GET carried the close packet
     } else {
-      // We end the WebSocket with a close frame (no status), as the reference does. The client's OkHttp
-      // listener has no onClosing, so it never sees that frame and notices the end only when its own
+      // We end the WebSocket with a close frame (no status), as the reference does. The client's
+      // OkHttp
+      // listener has no onClosing, so it never sees that frame and notices the end only when its
+      // own
       // heartbeat check (pingInterval + pingTimeout) expires: the same happens with the reference.
       assertThat(reason).isEqualTo("ping timeout");
       // (the exact deadline is checked under virtual time; a busy machine only makes it later)
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(300 + 200 + 10_000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+          .isLessThan(300 + 200 + 10_000);
     }
-    assertThat(server.awaitClosed(c.sid(), Duration.ofSeconds(5)).reason()).isEqualTo(DisconnectReason.FORCED_CLOSE);
+    assertThat(server.awaitClosed(c.sid(), Duration.ofSeconds(5)).reason())
+        .isEqualTo(DisconnectReason.FORCED_CLOSE);
   }
 
   @ParameterizedTest
@@ -262,9 +290,12 @@ class JavaClientTest {
     // 4 pongs take more than 3 ping intervals (each ping is sent 300 ms after the previous pong)
     long start = System.nanoTime();
     assertThat(pongs.await(30, TimeUnit.SECONDS))
-        .as("4 pongs; client closed: %s, server closed: %s", c.closed.getNow(null), server.closed(c.sid()).getNow(null))
+        .as(
+            "4 pongs; client closed: %s, server closed: %s",
+            c.closed.getNow(null), server.closed(c.sid()).getNow(null))
         .isTrue();
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(900);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(900);
     assertThat(c.closed).isNotDone();
     assertThat(server.isOpen(c.sid())).isTrue();
     c.socket.send("still here");
@@ -280,9 +311,11 @@ class JavaClientTest {
     // the client never polls, so it never sees the ping, and never answers it
     TestServer.Closed closed = server.awaitClosed(sid, Duration.ofSeconds(30));
     assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-    // never before pingInterval + pingTimeout; how much later depends on the machine's load (the exact
+    // never before pingInterval + pingTimeout; how much later depends on the machine's load (the
+    // exact
     // deadline is checked under virtual time in HeartbeatTest)
-    assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start))
+        .isGreaterThanOrEqualTo(450L);
   }
 
   @Test
@@ -295,7 +328,8 @@ class JavaClientTest {
       assertThat(ws.awaitClose()).isEqualTo(RawWebSocket.NO_STATUS);
       TestServer.Closed closed = server.awaitClosed(sid, Duration.ofSeconds(30));
       assertThat(closed.reason()).isEqualTo(DisconnectReason.PING_TIMEOUT);
-      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start)).isGreaterThanOrEqualTo(450L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(closed.atNanos() - start))
+          .isGreaterThanOrEqualTo(450L);
     }
   }
 }

@@ -61,7 +61,10 @@ final class JdkWs {
   Object next(Duration timeout) throws Exception {
     Object m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (m == null) {
-      throw new TimeoutException("no message within " + timeout + (closed.isDone() ? " (closed: " + closed.getNow(null) + ")" : ""));
+      throw new TimeoutException(
+          "no message within "
+              + timeout
+              + (closed.isDone() ? " (closed: " + closed.getNow(null) + ")" : ""));
     }
     return m;
   }

@@ -1,6 +1,5 @@
 package dev.eio4j.interop;
 
-import static dev.eio4j.interop.TestServer.header;
 import static dev.eio4j.interop.TestServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -30,7 +30,8 @@ final class Overlap {
         return;
       }
     }
-    throw new AssertionError("the requests never reached the server in the intended order in " + ATTEMPTS + " attempts");
+    throw new AssertionError(
+        "the requests never reached the server in the intended order in " + ATTEMPTS + " attempts");
   }
 
   /** Gives a request that was just sent time to reach the server (and, for a GET, to be held). */

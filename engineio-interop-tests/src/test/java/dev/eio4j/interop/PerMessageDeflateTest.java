@@ -29,7 +29,8 @@ class PerMessageDeflateTest {
   /** The runtime of this run of the suite. */
   @Parameter Backend backend;
 
-  static final String OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits";
+  static final String OFFER =
+      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits";
   static TestServer off;
   static TestServer on;
 
@@ -50,7 +51,8 @@ class PerMessageDeflateTest {
 
   @Test
   void offByDefaultTheOfferIsDeclined() throws Exception {
-    try (RawWebSocket ws = RawWebSocket.open(off.port(), target("EIO=4&transport=websocket"), OFFER)) {
+    try (RawWebSocket ws =
+        RawWebSocket.open(off.port(), target("EIO=4&transport=websocket"), OFFER)) {
       assertThat(ws.handshakeResponse().header("Sec-WebSocket-Extensions")).isNull();
       assertThat(ws.readText()).startsWith("0{\"sid\":");
       ws.sendText("4plain");
@@ -60,8 +62,10 @@ class PerMessageDeflateTest {
 
   @Test
   void onTheExtensionIsNegotiatedAndCompressedMessagesAreEchoed() throws Exception {
-    try (RawWebSocket ws = RawWebSocket.open(on.port(), target("EIO=4&transport=websocket"), OFFER)) {
-      assertThat(ws.handshakeResponse().header("Sec-WebSocket-Extensions")).startsWith("permessage-deflate");
+    try (RawWebSocket ws =
+        RawWebSocket.open(on.port(), target("EIO=4&transport=websocket"), OFFER)) {
+      assertThat(ws.handshakeResponse().header("Sec-WebSocket-Extensions"))
+          .startsWith("permessage-deflate");
       assertThat(text(ws.read())).startsWith("0{\"sid\":");
       String message = "4" + "compressible ".repeat(500);
       ws.sendFrame(RawWebSocket.OP_TEXT, deflate(message.getBytes(StandardCharsets.UTF_8)), true);

@@ -59,7 +59,8 @@ final class RawHttp implements Closeable {
    * Writes a request with {@code Host}, the given {@code "Name: value"} headers and, when {@code body}
    * is not null, {@code Content-Length} and the body.
    */
-  void sendRequest(String method, String target, byte[] body, String... headers) throws IOException {
+  void sendRequest(String method, String target, byte[] body, String... headers)
+      throws IOException {
     StringBuilder sb = new StringBuilder();
     sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
     sb.append("Host: 127.0.0.1:").append(socket.getPort()).append("\r\n");
@@ -171,11 +172,13 @@ final class RawHttp implements Closeable {
     while (true) {
       int b = in.read();
       if (b < 0) {
-        throw new EOFException("connection closed after: " + line.toString(StandardCharsets.ISO_8859_1));
+        throw new EOFException(
+            "connection closed after: " + line.toString(StandardCharsets.ISO_8859_1));
       }
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int n =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
       }
       line.write(b);
@@ -210,7 +213,11 @@ final class RawHttp implements Closeable {
    * @param chunked whether the body came with chunked encoding
    */
   record Response(
-      String statusLine, int status, List<Map.Entry<String, String>> headers, byte[] body, boolean chunked) {
+      String statusLine,
+      int status,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      boolean chunked) {
     /** The first value of a header (name compared case-insensitively), or null. */
     String header(String name) {
       for (Map.Entry<String, String> e : headers) {

@@ -24,8 +24,10 @@ final class RawWebSocket implements Closeable {
   static final int OP_CLOSE = 8;
   static final int OP_PING = 9;
   static final int OP_PONG = 10;
+
   /** What {@link #awaitClose} returns when the TCP connection ended without a close frame. */
   static final int ABNORMAL = 1006;
+
   /** What {@link #awaitClose} returns for a close frame without a status code. */
   static final int NO_STATUS = 1005;
 
@@ -61,11 +63,14 @@ final class RawWebSocket implements Closeable {
     if (head.status() != 101) {
       // a refused handshake: read the body that follows the head
       String cl = head.header("Content-Length");
-      byte[] body = cl == null ? conn.input().readAllBytes() : conn.input().readNBytes(Integer.parseInt(cl));
+      byte[] body =
+          cl == null ? conn.input().readAllBytes() : conn.input().readNBytes(Integer.parseInt(cl));
       boolean closed = conn.peerClosed();
       conn.close();
       return new Handshake(
-          new RawHttp.Response(head.statusLine(), head.status(), head.headers(), body, false), null, closed);
+          new RawHttp.Response(head.statusLine(), head.status(), head.headers(), body, false),
+          null,
+          closed);
     }
     if (!accept(key).equals(head.header("Sec-WebSocket-Accept"))) {
       conn.close();
@@ -86,7 +91,9 @@ final class RawWebSocket implements Closeable {
   private static String accept(String key) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      byte[] d = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+      byte[] d =
+          sha1.digest(
+              (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
       return Base64.getEncoder().encodeToString(d);
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
@@ -253,7 +260,11 @@ final class RawWebSocket implements Closeable {
 
     @Override
     public String toString() {
-      return "Frame{op=" + opcode + ", " + (opcode == OP_BINARY ? payload.length + " bytes" : text()) + "}";
+      return "Frame{op="
+          + opcode
+          + ", "
+          + (opcode == OP_BINARY ? payload.length + " bytes" : text())
+          + "}";
     }
   }
 }

@@ -37,18 +37,24 @@ final class TestServer implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   final EngineIoServer engine;
+
   /**
    * This server's own client (HTTP/1.1, no automatic decompression). Not shared between servers: a
    * later server may get the same port, and pooled connections to the old one would then be stale.
    */
   final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
   final Backend backend;
   private final RunningServer running;
   private final BlockingQueue<ConnectionError> errors = new LinkedBlockingQueue<>();
   private final Map<String, CompletableFuture<Closed>> closes = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<TransportType>> upgrades = new ConcurrentHashMap<>();
   private final Map<String, BlockingQueue<Message>> received = new ConcurrentHashMap<>();
+
   /** The backend of every running test server, by port: lets response assertions allow for it. */
   private static final Map<Integer, Backend> LIVE = new ConcurrentHashMap<>();
 
@@ -68,13 +74,15 @@ final class TestServer implements AutoCloseable {
     engine.onConnection(
         socket -> {
           String sid = socket.id();
-          BlockingQueue<Message> inbox = received.computeIfAbsent(sid, k -> new LinkedBlockingQueue<>());
+          BlockingQueue<Message> inbox =
+              received.computeIfAbsent(sid, k -> new LinkedBlockingQueue<>());
           socket.onMessage(
               m -> {
                 inbox.add(m);
                 socket.send(m);
               });
-          socket.onUpgrade(t -> upgrades.computeIfAbsent(sid, k -> new CompletableFuture<>()).complete(t));
+          socket.onUpgrade(
+              t -> upgrades.computeIfAbsent(sid, k -> new CompletableFuture<>()).complete(t));
           socket.onClose(
               (reason, description) ->
                   closes
@@ -192,15 +200,21 @@ final class TestServer implements AutoCloseable {
     return send(requestFor(method, query, body, headerPairs));
   }
 
-  CompletableFuture<HttpResponse<byte[]>> requestAsync(String method, String query, byte[] body, String... headerPairs) {
-    return http.sendAsync(requestFor(method, query, body, headerPairs), HttpResponse.BodyHandlers.ofByteArray());
+  CompletableFuture<HttpResponse<byte[]>> requestAsync(
+      String method, String query, byte[] body, String... headerPairs) {
+    return http.sendAsync(
+        requestFor(method, query, body, headerPairs), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private HttpRequest requestFor(String method, String query, byte[] body, String... headerPairs) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url(query)))
             .timeout(REQUEST_TIMEOUT)
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     for (int i = 0; i + 1 < headerPairs.length; i += 2) {
       b.header(headerPairs[i], headerPairs[i + 1]);
     }
@@ -211,7 +225,8 @@ final class TestServer implements AutoCloseable {
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  HttpResponse<byte[]> get(String query, String... headerPairs) throws IOException, InterruptedException {
+  HttpResponse<byte[]> get(String query, String... headerPairs)
+      throws IOException, InterruptedException {
     return request("GET", query, null, headerPairs);
   }
 
@@ -219,7 +234,8 @@ final class TestServer implements AutoCloseable {
     return requestAsync("GET", query, null, headerPairs);
   }
 
-  HttpResponse<byte[]> post(String query, String body, String... headerPairs) throws IOException, InterruptedException {
+  HttpResponse<byte[]> post(String query, String body, String... headerPairs)
+      throws IOException, InterruptedException {
     return request("POST", query, body.getBytes(StandardCharsets.UTF_8), headerPairs);
   }
 

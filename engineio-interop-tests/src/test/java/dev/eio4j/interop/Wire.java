@@ -22,7 +22,8 @@ final class Wire {
    * handshake), which is the right charset for those bytes. The media type must be the same.
    */
   static void assertContentType(HttpResponse<?> r, String expected) {
-    assertContentType(TestServer.backendOf(r), r.headers().firstValue("Content-Type").orElse(null), expected);
+    assertContentType(
+        TestServer.backendOf(r), r.headers().firstValue("Content-Type").orElse(null), expected);
   }
 
   /** As {@link #assertContentType(HttpResponse, String)}, for a raw response of {@code backend}. */
@@ -57,7 +58,8 @@ final class Wire {
    * refused WebSocket handshake); containers write their own, and header names are case-insensitive
    * (RFC 9110 §5.1).
    */
-  static void assertHeaderNameAsSent(Backend backend, RawHttp.Response r, String name, String asSent) {
+  static void assertHeaderNameAsSent(
+      Backend backend, RawHttp.Response r, String name, String asSent) {
     if (backend.isServlet()) {
       assertThat(r.headerNameAsSent(name)).isNotNull().isEqualToIgnoringCase(asSent);
     } else {

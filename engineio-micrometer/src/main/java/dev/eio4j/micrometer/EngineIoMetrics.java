@@ -45,9 +45,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EngineIoMetrics implements EngineObserver, MeterBinder {
   /** The buckets of {@code engineio.heartbeat.rtt}. */
-  static final Duration[] RTT_BUCKETS = millis(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000);
+  static final Duration[] RTT_BUCKETS =
+      millis(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000);
+
   /** The buckets of {@code engineio.poll.hold}. */
-  static final Duration[] HOLD_BUCKETS = millis(10, 100, 1000, 5000, 10000, 20000, 25000, 30000, 60000);
+  static final Duration[] HOLD_BUCKETS =
+      millis(10, 100, 1000, 5000, 10000, 20000, 25000, 30000, 60000);
 
   private static final TransportType[] TRANSPORTS = TransportType.values();
   private static final ProtocolVersion[] PROTOCOLS = ProtocolVersion.values();
@@ -63,7 +66,8 @@ public final class EngineIoMetrics implements EngineObserver, MeterBinder {
 
   private final Tags commonTags;
   private final AtomicLong[][] open = new AtomicLong[TRANSPORTS.length][PROTOCOLS.length];
-  private final Set<EngineIoServer> servers = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private final Set<EngineIoServer> servers =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
   private final List<Meters> bound = new CopyOnWriteArrayList<>();
 
   /** Metrics with no common tags. */
@@ -131,7 +135,11 @@ public final class EngineIoMetrics implements EngineObserver, MeterBinder {
   }
 
   @Override
-  public void sessionClosed(ProtocolVersion protocol, TransportType transport, DisconnectReason reason, long lifetimeMillis) {
+  public void sessionClosed(
+      ProtocolVersion protocol,
+      TransportType transport,
+      DisconnectReason reason,
+      long lifetimeMillis) {
     open[transport.ordinal()][protocol.ordinal()].decrementAndGet();
     for (Meters m : bound) {
       m.closes[reason.ordinal()][transport.ordinal()].increment();
@@ -238,13 +246,15 @@ public final class EngineIoMetrics implements EngineObserver, MeterBinder {
         for (ProtocolVersion p : PROTOCOLS) {
           Tags tags = commonTags.and("transport", t.wireName(), "protocol", protocolTag(p));
           Gauge.builder("engineio.sessions.open", open[t.ordinal()][p.ordinal()], AtomicLong::get)
-              .description("Open Engine.IO sessions, by their current transport and protocol version")
+              .description(
+                  "Open Engine.IO sessions, by their current transport and protocol version")
               .tags(tags)
               .strongReference(true)
               .register(r);
           handshakes[t.ordinal()][p.ordinal()] =
               Counter.builder("engineio.handshakes")
-                  .description("Successful handshakes (sessions opened), by the transport they opened on")
+                  .description(
+                      "Successful handshakes (sessions opened), by the transport they opened on")
                   .tags(tags)
                   .register(r);
         }
@@ -268,11 +278,13 @@ public final class EngineIoMetrics implements EngineObserver, MeterBinder {
         upgrades[p.ordinal()][ATTEMPTED] = upgradeCounter(r, tags, "attempted", "none");
         upgrades[p.ordinal()][SUCCEEDED] = upgradeCounter(r, tags, "succeeded", "none");
         for (UpgradeFailure f : FAILURES) {
-          upgrades[p.ordinal()][FAILED + f.ordinal()] = upgradeCounter(r, tags, "failed", f.label());
+          upgrades[p.ordinal()][FAILED + f.ordinal()] =
+              upgradeCounter(r, tags, "failed", f.label());
         }
         pollHold[p.ordinal()] =
             Timer.builder("engineio.poll.hold")
-                .description("How long a polling GET was held before it was answered (the handshake excluded)")
+                .description(
+                    "How long a polling GET was held before it was answered (the handshake excluded)")
                 .tags(tags)
                 .serviceLevelObjectives(HOLD_BUCKETS)
                 .register(r);
@@ -280,12 +292,14 @@ public final class EngineIoMetrics implements EngineObserver, MeterBinder {
       for (TransportType t : TRANSPORTS) {
         heartbeatRtt[t.ordinal()] =
             Timer.builder("engineio.heartbeat.rtt")
-                .description("v4 heartbeat round trip: from the ping reaching the transport to the pong's arrival")
+                .description(
+                    "v4 heartbeat round trip: from the ping reaching the transport to the pong's arrival")
                 .tags(commonTags.and("transport", t.wireName()))
                 .serviceLevelObjectives(RTT_BUCKETS)
                 .register(r);
         for (int d = IN; d <= OUT; d++) {
-          Tags tags = commonTags.and("transport", t.wireName(), "direction", d == IN ? "in" : "out");
+          Tags tags =
+              commonTags.and("transport", t.wireName(), "direction", d == IN ? "in" : "out");
           packets[t.ordinal()][d] =
               Counter.builder("engineio.packets")
                   .description("Engine.IO packets received (in) and sent (out), by transport")
@@ -293,7 +307,8 @@ public final class EngineIoMetrics implements EngineObserver, MeterBinder {
                   .register(r);
           bytes[t.ordinal()][d] =
               Counter.builder("engineio.bytes")
-                  .description("Payload bytes received and sent: POST bodies, polling responses before HTTP compression, WebSocket frames")
+                  .description(
+                      "Payload bytes received and sent: POST bodies, polling responses before HTTP compression, WebSocket frames")
                   .baseUnit("bytes")
                   .tags(tags)
                   .register(r);
@@ -323,7 +338,8 @@ public final class EngineIoMetrics implements EngineObserver, MeterBinder {
 
     private Counter upgradeCounter(MeterRegistry r, Tags tags, String result, String reason) {
       return Counter.builder("engineio.upgrades")
-          .description("Upgrades from polling to WebSocket: attempted, succeeded, failed (by reason)")
+          .description(
+              "Upgrades from polling to WebSocket: attempted, succeeded, failed (by reason)")
           .tags(tags.and("result", result, "reason", reason))
           .register(r);
     }

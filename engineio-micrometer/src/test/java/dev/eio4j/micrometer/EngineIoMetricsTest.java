@@ -45,7 +45,8 @@ class EngineIoMetricsTest {
     assertThat(registry.find("engineio.sessions.open").gauges()).hasSize(4);
     assertThat(registry.find("engineio.handshakes").counters()).hasSize(4);
     assertThat(registry.find("engineio.closes").counters()).hasSize(12); // 6 reasons x 2 transports
-    assertThat(registry.find("engineio.upgrades").counters()).hasSize(10); // 2 protocols x (2 + 3 failures)
+    assertThat(registry.find("engineio.upgrades").counters())
+        .hasSize(10); // 2 protocols x (2 + 3 failures)
     assertThat(registry.find("engineio.heartbeat.rtt").timers()).hasSize(2);
     assertThat(registry.find("engineio.poll.hold").timers()).hasSize(2);
     assertThat(registry.find("engineio.packets").counters()).hasSize(4);
@@ -54,8 +55,10 @@ class EngineIoMetricsTest {
     assertThat(registry.find("engineio.limit.rejections").counters()).hasSize(7);
     assertThat(registry.find("engineio.connection.errors").counters()).hasSize(6);
     assertThat(registry.find("engineio.session.duration").timers()).hasSize(1);
-    assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getName()).startsWith("engineio."));
-    // SimpleMeterRegistry adds one "<name>.histogram" gauge per bucket of the two timers with buckets
+    assertThat(registry.getMeters())
+        .allSatisfy(meter -> assertThat(meter.getId().getName()).startsWith("engineio."));
+    // SimpleMeterRegistry adds one "<name>.histogram" gauge per bucket of the two timers with
+    // buckets
     assertThat(registry.getMeters())
         .filteredOn(meter -> !meter.getId().getName().endsWith(".histogram"))
         .hasSize(4 + 4 + 12 + 10 + 2 + 2 + 4 + 4 + 1 + 7 + 6 + 1);
@@ -65,7 +68,8 @@ class EngineIoMetricsTest {
 
   @Test
   void aPollingSessionCountsItsHandshakeTrafficPollHoldsHeartbeatsAndClose() {
-    EngineHarness h = harness(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+    EngineHarness h =
+        harness(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
     PollingClient c = h.openPolling("EIO=4");
     int openBytes = c.handshake().body().length;
     assertThat(m.handshakes("polling", "4")).isEqualTo(1);
@@ -92,7 +96,8 @@ class EngineIoMetricsTest {
     h.clock().advanceMillis(16);
     c.post("3"); // the pong, 16 ms after the ping left in the GET's response
     assertThat(m.rtt("polling").count()).isEqualTo(1);
-    assertThat(m.rtt("polling").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(16);
+    assertThat(m.rtt("polling").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(16);
 
     // the next ping (t = 616) is queued with no GET held: the round trip starts when a GET takes it
     h.clock().advanceMillis(300 + 50);
@@ -100,7 +105,8 @@ class EngineIoMetricsTest {
     h.clock().advanceMillis(10);
     c.post("3");
     assertThat(m.rtt("polling").count()).isEqualTo(2);
-    assertThat(m.rtt("polling").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(16 + 10);
+    assertThat(m.rtt("polling").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(16 + 10);
     assertThat(m.rtt("websocket").count()).isZero();
 
     // silence: ping at +300, timeout 200 later
@@ -109,7 +115,8 @@ class EngineIoMetricsTest {
     assertThat(m.closes("ping timeout", "polling")).isEqualTo(1);
     assertThat(m.open("polling", "4")).isZero();
     assertThat(m.sessionDuration().count()).isEqualTo(1);
-    assertThat(m.sessionDuration().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(lifetime);
+    assertThat(m.sessionDuration().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(lifetime);
     assertThat(m.packets("polling", "in")).isEqualTo(4);
     assertThat(m.holds("4").count()).isEqualTo(3);
     assertThat(m.connectionErrors("1")).isZero();
@@ -146,7 +153,8 @@ class EngineIoMetricsTest {
     ws.clientClose();
     assertThat(m.closes("transport close", "websocket")).isEqualTo(1);
     assertThat(m.open("websocket", "3")).isZero();
-    assertThat(m.upgrades("3", "failed", "timeout") + m.upgrades("3", "failed", "socket closed")).isZero();
+    assertThat(m.upgrades("3", "failed", "timeout") + m.upgrades("3", "failed", "socket closed"))
+        .isZero();
   }
 
   @Test
@@ -172,7 +180,8 @@ class EngineIoMetricsTest {
 
   @Test
   void aDirectWebSocketSessionAndItsHeartbeat() {
-    EngineHarness h = harness(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+    EngineHarness h =
+        harness(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
     WsClient c = h.openWebSocket("EIO=4");
     assertThat(m.handshakes("websocket", "4")).isEqualTo(1);
     assertThat(m.open("websocket", "4")).isEqualTo(1);
@@ -181,7 +190,8 @@ class EngineIoMetricsTest {
     h.clock().advanceMillis(7);
     c.conn().clientText("3");
     assertThat(m.rtt("websocket").count()).isEqualTo(1);
-    assertThat(m.rtt("websocket").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(7);
+    assertThat(m.rtt("websocket").totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(7);
     assertThat(m.rtt("websocket").max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(7);
     c.conn().clientText("3"); // an unsolicited pong is no round trip
     assertThat(m.rtt("websocket").count()).isEqualTo(1);
@@ -236,7 +246,9 @@ class EngineIoMetricsTest {
                 b.allowRequest(
                     req ->
                         CompletableFuture.completedFuture(
-                            "no".equals(req.query().get("auth")) ? AllowRequest.Decision.deny("nope") : AllowRequest.Decision.allow())));
+                            "no".equals(req.query().get("auth"))
+                                ? AllowRequest.Decision.deny("nope")
+                                : AllowRequest.Decision.allow())));
     h.get("EIO=4&transport=bogus"); // 0
     h.get("EIO=4&transport=polling&sid=nope"); // 1
     h.get("EIO=4&transport=polling&sid=nope"); // 1
@@ -279,9 +291,11 @@ class EngineIoMetricsTest {
 
   @Test
   void commonTagsAreOnEveryMeter() {
-    EngineIoMetrics tagged = new EngineIoMetrics(io.micrometer.core.instrument.Tags.of("server", "chat"));
+    EngineIoMetrics tagged =
+        new EngineIoMetrics(io.micrometer.core.instrument.Tags.of("server", "chat"));
     tagged.bindTo(registry);
-    assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTag("server")).isEqualTo("chat"));
+    assertThat(registry.getMeters())
+        .allSatisfy(meter -> assertThat(meter.getId().getTag("server")).isEqualTo("chat"));
   }
 
   @Test

@@ -13,15 +13,24 @@ final class Meters {
   }
 
   double open(String transport, String protocol) {
-    return r.get("engineio.sessions.open").tags("transport", transport, "protocol", protocol).gauge().value();
+    return r.get("engineio.sessions.open")
+        .tags("transport", transport, "protocol", protocol)
+        .gauge()
+        .value();
   }
 
   double handshakes(String transport, String protocol) {
-    return r.get("engineio.handshakes").tags("transport", transport, "protocol", protocol).counter().count();
+    return r.get("engineio.handshakes")
+        .tags("transport", transport, "protocol", protocol)
+        .counter()
+        .count();
   }
 
   double closes(String reason, String transport) {
-    return r.get("engineio.closes").tags("reason", reason, "transport", transport).counter().count();
+    return r.get("engineio.closes")
+        .tags("reason", reason, "transport", transport)
+        .counter()
+        .count();
   }
 
   double closesTotal() {
@@ -33,7 +42,10 @@ final class Meters {
   }
 
   double upgrades(String protocol, String result, String reason) {
-    return r.get("engineio.upgrades").tags("protocol", protocol, "result", result, "reason", reason).counter().count();
+    return r.get("engineio.upgrades")
+        .tags("protocol", protocol, "result", result, "reason", reason)
+        .counter()
+        .count();
   }
 
   Timer rtt(String transport) {
@@ -45,11 +57,17 @@ final class Meters {
   }
 
   double packets(String transport, String direction) {
-    return r.get("engineio.packets").tags("transport", transport, "direction", direction).counter().count();
+    return r.get("engineio.packets")
+        .tags("transport", transport, "direction", direction)
+        .counter()
+        .count();
   }
 
   double bytes(String transport, String direction) {
-    return r.get("engineio.bytes").tags("transport", transport, "direction", direction).counter().count();
+    return r.get("engineio.bytes")
+        .tags("transport", transport, "direction", direction)
+        .counter()
+        .count();
   }
 
   double sendBuffer() {

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
 /** The names, labels and types docs/operations.md documents, as a Prometheus scrape shows them. */
 class PrometheusOutputTest {
   private static final Path DOC = Path.of("../docs/operations.md");
+
   /** A row of the meter table: {@code | `engineio.x` (`engineio_x_total`) | counter | …}. */
-  private static final Pattern DOC_ROW = Pattern.compile("^\\| `engineio\\.[\\w.]+` \\(`(engineio_\\w+)`\\) \\| (\\w+)");
+  private static final Pattern DOC_ROW =
+      Pattern.compile("^\\| `engineio\\.[\\w.]+` \\(`(engineio_\\w+)`\\) \\| (\\w+)");
+
   private static final Pattern TYPE_LINE = Pattern.compile("^# TYPE (engineio_\\w+) (\\w+)$");
 
   @Test
@@ -32,10 +35,12 @@ class PrometheusOutputTest {
     for (String line : Files.readAllLines(DOC, StandardCharsets.UTF_8)) {
       Matcher m = DOC_ROW.matcher(line);
       if (m.find()) {
-        documented.put(m.group(1), switch (m.group(2)) {
-          case "timer" -> "summary or histogram";
-          default -> m.group(2);
-        });
+        documented.put(
+            m.group(1),
+            switch (m.group(2)) {
+              case "timer" -> "summary or histogram";
+              default -> m.group(2);
+            });
       }
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -44,11 +49,17 @@ class PrometheusOutputTest {
     for (String line : registry.scrape().split("\n")) {
       Matcher m = TYPE_LINE.matcher(line);
       if (m.find() && !m.group(1).endsWith("_max")) { // a timer's _max gauge belongs to its timer
-        scraped.put(m.group(1), m.group(2).equals("summary") || m.group(2).equals("histogram") ? "summary or histogram" : m.group(2));
+        scraped.put(
+            m.group(1),
+            m.group(2).equals("summary") || m.group(2).equals("histogram")
+                ? "summary or histogram"
+                : m.group(2));
       }
     }
     assertThat(documented).hasSizeGreaterThanOrEqualTo(12);
-    assertThat(scraped).as("the meters and types of the scrape, as docs/operations.md lists them").isEqualTo(documented);
+    assertThat(scraped)
+        .as("the meters and types of the scrape, as docs/operations.md lists them")
+        .isEqualTo(documented);
   }
 
   @Test
@@ -56,7 +67,8 @@ class PrometheusOutputTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     EngineIoMetrics metrics = new EngineIoMetrics();
     metrics.bindTo(registry);
-    EngineHarness h = EngineHarness.create(b -> b.observer(metrics).pingInterval(Duration.ofMillis(300))).echo();
+    EngineHarness h =
+        EngineHarness.create(b -> b.observer(metrics).pingInterval(Duration.ofMillis(300))).echo();
     PollingClient c = h.openPolling("EIO=4");
     c.post("4hi"); // the echo stays queued: no GET held
     h.clock().advanceMillis(300);
@@ -90,6 +102,8 @@ class PrometheusOutputTest {
             "engineio_limit_rejections_total{kind=\"send buffer full\"} 0.0",
             "engineio_connection_errors_total{code=\"1\"} 1.0",
             "# TYPE engineio_session_duration_seconds summary");
-    assertThat(lines).filteredOn(l -> !l.startsWith("#")).allSatisfy(l -> assertThat(l).startsWith("engineio_"));
+    assertThat(lines)
+        .filteredOn(l -> !l.startsWith("#"))
+        .allSatisfy(l -> assertThat(l).startsWith("engineio_"));
   }
 }

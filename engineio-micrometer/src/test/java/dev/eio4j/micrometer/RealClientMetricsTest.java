@@ -41,7 +41,10 @@ class RealClientMetricsTest {
   private final EngineIoMetrics metrics = new EngineIoMetrics();
   private final Meters m = new Meters(registry);
   private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private EngineIoNettyServer running;
   private String base;
 
@@ -94,7 +97,8 @@ class RealClientMetricsTest {
     Ws ws = Ws.open(http, "ws://" + base + "EIO=4&transport=websocket&sid=" + sid);
     ws.send("2probe");
     assertThat(ws.next()).isEqualTo("3probe");
-    assertThat(held.get(5, TimeUnit.SECONDS).body()).isEqualTo("6"); // the noop that releases the GET
+    assertThat(held.get(5, TimeUnit.SECONDS).body())
+        .isEqualTo("6"); // the noop that releases the GET
     ws.send("5");
     ws.send("4over websocket");
     assertThat(ws.next()).isEqualTo("4over websocket");
@@ -104,7 +108,8 @@ class RealClientMetricsTest {
     assertThat(m.open("websocket", "4")).isEqualTo(1);
     assertThat(m.open("polling", "4")).isZero();
     assertThat(m.packets("websocket", "in")).isEqualTo(3); // 2probe, 5, the message
-    // counted right after the frame is flushed: when the WebSocket shares the session's event loop the
+    // counted right after the frame is flushed: when the WebSocket shares the session's event loop
+    // the
     // client may read the echo before the count is made, hence eventually
     eventually(() -> assertThat(m.packets("websocket", "out")).isEqualTo(2)); // 3probe, the echo
     assertThat(m.bytes("websocket", "in")).isEqualTo(6 + 1 + 15);
@@ -113,7 +118,10 @@ class RealClientMetricsTest {
     ws.close();
     eventually(() -> assertThat(m.closes("transport close", "websocket")).isEqualTo(1));
     assertThat(m.open("websocket", "4")).isZero();
-    assertThat(m.upgrades("4", "failed", "timeout") + m.upgrades("4", "failed", "socket closed") + m.upgrades("4", "failed", "probe aborted"))
+    assertThat(
+            m.upgrades("4", "failed", "timeout")
+                + m.upgrades("4", "failed", "socket closed")
+                + m.upgrades("4", "failed", "probe aborted"))
         .isZero();
   }
 
@@ -164,18 +172,23 @@ class RealClientMetricsTest {
   @Test
   void handshakeErrors() throws Exception {
     start(b -> {});
-    assertThat(get("EIO=4&transport=carrier-pigeon").body()).isEqualTo("{\"code\":0,\"message\":\"Transport unknown\"}");
-    assertThat(get("EIO=4&transport=polling&sid=nobody").body()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
-    assertThat(get("EIO=5&transport=polling").body()).isEqualTo("{\"code\":5,\"message\":\"Unsupported protocol version\"}");
+    assertThat(get("EIO=4&transport=carrier-pigeon").body())
+        .isEqualTo("{\"code\":0,\"message\":\"Transport unknown\"}");
+    assertThat(get("EIO=4&transport=polling&sid=nobody").body())
+        .isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
+    assertThat(get("EIO=5&transport=polling").body())
+        .isEqualTo("{\"code\":5,\"message\":\"Unsupported protocol version\"}");
     assertThatThrownBy(() -> Ws.open(http, "ws://" + base + "EIO=5&transport=websocket"))
         .cause()
         .isInstanceOfSatisfying(
-            WebSocketHandshakeException.class, e -> assertThat(e.getResponse().statusCode()).isEqualTo(400));
+            WebSocketHandshakeException.class,
+            e -> assertThat(e.getResponse().statusCode()).isEqualTo(400));
 
     assertThat(m.connectionErrors("0")).isEqualTo(1);
     assertThat(m.connectionErrors("1")).isEqualTo(1);
     assertThat(m.connectionErrors("5")).isEqualTo(2);
-    assertThat(m.connectionErrors("2") + m.connectionErrors("3") + m.connectionErrors("4")).isZero();
+    assertThat(m.connectionErrors("2") + m.connectionErrors("3") + m.connectionErrors("4"))
+        .isZero();
     assertThat(m.handshakes("polling", "4") + m.handshakes("websocket", "4")).isZero();
   }
 
@@ -186,7 +199,10 @@ class RealClientMetricsTest {
   }
 
   private CompletableFuture<HttpResponse<String>> getAsync(String query) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + base + query)).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://" + base + query))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     return http.sendAsync(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
@@ -236,7 +252,11 @@ class RealClientMetricsTest {
     static Ws open(HttpClient http, String uri) throws Exception {
       Ws ws = new Ws();
       try {
-        ws.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(URI.create(uri), ws).get(5, TimeUnit.SECONDS);
+        ws.socket =
+            http.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(uri), ws)
+                .get(5, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         throw new IllegalStateException("WebSocket handshake failed", e.getCause());
       }

@@ -6,8 +6,8 @@ import dev.eio4j.netty.internal.ConnectionGuard;
 import dev.eio4j.netty.internal.EngineIoChannelInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -76,7 +76,9 @@ public final class EngineIoNettyServer implements RunningServer {
   private final Channel channel;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean nativeTransport;
-  private final ChannelGroup connections = new DefaultChannelGroup("eio4j-connections", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("eio4j-connections", GlobalEventExecutor.INSTANCE);
+
   /** How long {@link #close()} waits for sessions to close and queued data to go out. */
   public static final Duration DEFAULT_CLOSE_DEADLINE = Duration.ofSeconds(1);
 
@@ -87,7 +89,8 @@ public final class EngineIoNettyServer implements RunningServer {
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.boss = new MultiThreadIoEventLoopGroup(1, factory);
     this.workers = new MultiThreadIoEventLoopGroup(b.ioThreads, factory);
-    Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> channelClass =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap sb =
         new ServerBootstrap()
             .group(boss, workers)
@@ -95,7 +98,9 @@ public final class EngineIoNettyServer implements RunningServer {
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
             .childHandler(
                 new EngineIoChannelInitializer(
                     server,
@@ -173,7 +178,9 @@ public final class EngineIoNettyServer implements RunningServer {
     connections.close().awaitUninterruptibly(1000);
     workers.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
-    log.debug("stopped ({})", graceful ? "every session closed in time" : "sessions ended at the deadline");
+    log.debug(
+        "stopped ({})",
+        graceful ? "every session closed in time" : "sessions ended at the deadline");
   }
 
   /** Waits until no connection has bytes queued for writing, or until {@code end} (nanoTime). */
@@ -273,10 +280,19 @@ public final class EngineIoNettyServer implements RunningServer {
       Objects.requireNonNull(certificateChainPem, "certificateChainPem");
       Objects.requireNonNull(privateKeyPem, "privateKeyPem");
       try {
-        this.ssl = SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile()).build();
+        this.ssl =
+            SslContextBuilder.forServer(certificateChainPem.toFile(), privateKeyPem.toFile())
+                .build();
       } catch (IOException | IllegalArgumentException e) {
         throw new UncheckedIOException(
-            new IOException("cannot load TLS certificate " + certificateChainPem + " / key " + privateKeyPem + ": " + e.getMessage(), e));
+            new IOException(
+                "cannot load TLS certificate "
+                    + certificateChainPem
+                    + " / key "
+                    + privateKeyPem
+                    + ": "
+                    + e.getMessage(),
+                e));
       }
       return this;
     }
@@ -295,11 +311,13 @@ public final class EngineIoNettyServer implements RunningServer {
           throw new IOException("not readable");
         }
         KeyStore ks = KeyStore.getInstance(keyStore.toFile(), password);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, password);
         this.ssl = SslContextBuilder.forServer(kmf).build();
       } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-        throw new UncheckedIOException(new IOException("cannot load TLS key store " + keyStore + ": " + e.getMessage(), e));
+        throw new UncheckedIOException(
+            new IOException("cannot load TLS key store " + keyStore + ": " + e.getMessage(), e));
       }
       return this;
     }

@@ -23,15 +23,15 @@ public interface HttpFallback {
    * @param headers further response headers (e.g. {@code Cache-Control}, {@code ETag})
    */
   record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
-  /** Checks and copies the arguments. */
-  public Response {
-    Objects.requireNonNull(body, "body");
-    headers = Map.copyOf(headers);
-  }
+    /** Checks and copies the arguments. */
+    public Response {
+      Objects.requireNonNull(body, "body");
+      headers = Map.copyOf(headers);
+    }
 
-  /** A response with no further headers. */
-  public Response(int status, String contentType, byte[] body) {
-    this(status, contentType, body, Map.of());
-  }
+    /** A response with no further headers. */
+    public Response(int status, String contentType, byte[] body) {
+      this(status, contentType, body, Map.of());
+    }
   }
 }

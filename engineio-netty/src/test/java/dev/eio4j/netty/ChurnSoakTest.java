@@ -6,7 +6,6 @@ import dev.eio4j.EngineIoServer;
 import dev.eio4j.netty.support.Heap;
 import dev.eio4j.netty.support.LogCapture;
 import dev.eio4j.testing.RawClient;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -48,7 +47,8 @@ class ChurnSoakTest {
     long leaksBefore = LogCapture.leaksMentioning("ByteBuf");
     EngineIoServer server = EngineIoServer.builder().build();
     server.onConnection(s -> s.onMessage(s::send));
-    EngineIoNettyServer running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
+    EngineIoNettyServer running =
+        EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
     ExecutorService clients = Executors.newFixedThreadPool(THREADS);
     int port = running.port();
     long t0 = System.nanoTime();
@@ -64,7 +64,9 @@ class ChurnSoakTest {
           done += run(clients, port, done, k == 4 ? CYCLES - done : segment);
         }
         awaitQuiet(server, running);
-        assertThat(server.socketCount()).as("sessions left in the map after %d cycles", done).isZero();
+        assertThat(server.socketCount())
+            .as("sessions left in the map after %d cycles", done)
+            .isZero();
         assertThat(running.connectionCount()).as("connections left after %d cycles", done).isZero();
         long heap = Heap.usedAfterGc();
         heaps.add(heap);
@@ -91,19 +93,40 @@ class ChurnSoakTest {
     }
     long leaks = LogCapture.leaksMentioning("ByteBuf") - leaksBefore;
     System.out.println(
-        "FIGURES: ChurnSoakTest cycles=" + done + " (3/4 WebSocket of which 1/4 v3, 1/4 polling) threads=" + THREADS
-            + " elapsedMs=" + ms + " cyclesPerSec=" + done * 1000L / Math.max(1, ms) + " heapAfterGc[cycles:heap]=" + checkpoints
-            + " growthFirstToLast=" + Heap.mib(growth) + " maxGrowth=" + Heap.mib(maxGrowth) + " sessionsLeft=" + server.socketCount()
-            + " byteBufLeaks=" + leaks + " probeLeaksDetected=" + probeLeaks + " leakLevel=" + ResourceLeakDetector.getLevel());
+        "FIGURES: ChurnSoakTest cycles="
+            + done
+            + " (3/4 WebSocket of which 1/4 v3, 1/4 polling) threads="
+            + THREADS
+            + " elapsedMs="
+            + ms
+            + " cyclesPerSec="
+            + done * 1000L / Math.max(1, ms)
+            + " heapAfterGc[cycles:heap]="
+            + checkpoints
+            + " growthFirstToLast="
+            + Heap.mib(growth)
+            + " maxGrowth="
+            + Heap.mib(maxGrowth)
+            + " sessionsLeft="
+            + server.socketCount()
+            + " byteBufLeaks="
+            + leaks
+            + " probeLeaksDetected="
+            + probeLeaks
+            + " leakLevel="
+            + ResourceLeakDetector.getLevel());
     assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
     assertThat(probeLeaks).as("the detector reports a deliberate leak").isPositive();
     assertThat(leaks).as("ByteBuf leaks: %s", LogCapture.leakLines()).isZero();
-    assertThat(maxGrowth).as("heap growth over the checkpoints %s", checkpoints).isLessThan(HEAP_TOLERANCE);
+    assertThat(maxGrowth)
+        .as("heap growth over the checkpoints %s", checkpoints)
+        .isLessThan(HEAP_TOLERANCE);
   }
 
   /** Leaks one tracked probe, collects it and lets the detector run: returns the reports about it. */
   private static long leakProbe() throws InterruptedException {
-    ResourceLeakDetector<LeakProbe> detector = ResourceLeakDetectorFactory.instance().newResourceLeakDetector(LeakProbe.class);
+    ResourceLeakDetector<LeakProbe> detector =
+        ResourceLeakDetectorFactory.instance().newResourceLeakDetector(LeakProbe.class);
     trackAndDrop(detector);
     for (int i = 0; i < 20 && LogCapture.leaksMentioning("LeakProbe") == 0; i++) {
       System.gc();
@@ -126,13 +149,15 @@ class ChurnSoakTest {
     int end = first + count;
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      fs.add(clients.submit(() -> {
-        int i;
-        while ((i = next.getAndIncrement()) < end) {
-          cycle(port, i);
-        }
-        return null;
-      }));
+      fs.add(
+          clients.submit(
+              () -> {
+                int i;
+                while ((i = next.getAndIncrement()) < end) {
+                  cycle(port, i);
+                }
+                return null;
+              }));
     }
     for (Future<?> f : fs) {
       f.get(30, TimeUnit.MINUTES);
@@ -182,7 +207,8 @@ class ChurnSoakTest {
     }
   }
 
-  private static void awaitQuiet(EngineIoServer server, EngineIoNettyServer running) throws InterruptedException {
+  private static void awaitQuiet(EngineIoServer server, EngineIoNettyServer running)
+      throws InterruptedException {
     long end = System.nanoTime() + 10_000_000_000L;
     while ((server.socketCount() > 0 || running.connectionCount() > 0) && System.nanoTime() < end) {
       Thread.sleep(10);

@@ -47,7 +47,11 @@ class ConcurrentSendStressTest {
   @BeforeAll
   static void start() throws Exception {
     // a small budget, so that senders do meet BUFFER_FULL and must use the writable signal
-    server = EngineIoServer.builder().maxBufferedBytes(256 * 1024).pingInterval(Duration.ofSeconds(60)).build();
+    server =
+        EngineIoServer.builder()
+            .maxBufferedBytes(256 * 1024)
+            .pingInterval(Duration.ofSeconds(60))
+            .build();
     running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
     pool = Executors.newFixedThreadPool(THREADS + SOCKETS);
   }
@@ -59,7 +63,8 @@ class ConcurrentSendStressTest {
   }
 
   /** Sends, waiting (without losing the message) while the buffer is full; counts the waits. */
-  private static void sendInOrder(EngineIoSocket s, String text, AtomicLong full) throws InterruptedException {
+  private static void sendInOrder(EngineIoSocket s, String text, AtomicLong full)
+      throws InterruptedException {
     while (true) {
       SendResult r = s.send(text);
       if (r == SendResult.QUEUED) {
@@ -70,7 +75,8 @@ class ConcurrentSendStressTest {
       long end = System.nanoTime() + 10_000_000_000L;
       while (!s.isWritable()) {
         if (System.nanoTime() > end) {
-          throw new AssertionError("the socket never became writable again: bufferedAmount " + s.bufferedAmount());
+          throw new AssertionError(
+              "the socket never became writable again: bufferedAmount " + s.bufferedAmount());
         }
         Thread.sleep(1);
       }
@@ -82,7 +88,8 @@ class ConcurrentSendStressTest {
    * order; with {@code stallMillis} it stops reading that long after the first message, so that the
    * senders meet a full buffer.
    */
-  private static Callable<long[]> reader(RawClient c, int threads, int perThread, long stallMillis) {
+  private static Callable<long[]> reader(
+      RawClient c, int threads, int perThread, long stallMillis) {
     return () -> {
       int[] next = new int[threads];
       long total = 0;
@@ -128,8 +135,11 @@ class ConcurrentSendStressTest {
       ThreadInfo[] infos = ManagementFactory.getThreadMXBean().dumpAllThreads(true, true);
       long[] deadlocked = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
       throw new AssertionError(
-          what + " did not finish in 60 s; deadlocked threads: " + (deadlocked == null ? "none" : Arrays.toString(deadlocked))
-              + "\n" + Arrays.toString(infos));
+          what
+              + " did not finish in 60 s; deadlocked threads: "
+              + (deadlocked == null ? "none" : Arrays.toString(deadlocked))
+              + "\n"
+              + Arrays.toString(infos));
     }
   }
 
@@ -148,13 +158,15 @@ class ConcurrentSendStressTest {
         List<Future<?>> senders = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
           int thread = t;
-          senders.add(pool.submit(() -> {
-            go.await();
-            for (int i = 0; i < PER_THREAD_ONE_SOCKET; i++) {
-              sendInOrder(s, thread + ":" + i + PADDING, waits);
-            }
-            return null;
-          }));
+          senders.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    for (int i = 0; i < PER_THREAD_ONE_SOCKET; i++) {
+                      sendInOrder(s, thread + ":" + i + PADDING, waits);
+                    }
+                    return null;
+                  }));
         }
         go.countDown();
         for (Future<?> f : senders) {
@@ -168,8 +180,18 @@ class ConcurrentSendStressTest {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(totalMessages).isEqualTo((long) ROUNDS * THREADS * PER_THREAD_ONE_SOCKET);
     System.out.println(
-        "FIGURES: ConcurrentSendStressTest oneSocket rounds=" + ROUNDS + " threads=" + THREADS + " messages=" + totalMessages
-            + " lost=0 outOfOrder=0 bufferFullRetries=" + full + " elapsedMs=" + ms + " msgPerSec=" + totalMessages * 1000 / Math.max(1, ms));
+        "FIGURES: ConcurrentSendStressTest oneSocket rounds="
+            + ROUNDS
+            + " threads="
+            + THREADS
+            + " messages="
+            + totalMessages
+            + " lost=0 outOfOrder=0 bufferFullRetries="
+            + full
+            + " elapsedMs="
+            + ms
+            + " msgPerSec="
+            + totalMessages * 1000 / Math.max(1, ms));
   }
 
   @Test
@@ -184,7 +206,8 @@ class ConcurrentSendStressTest {
         for (int k = 0; k < SOCKETS; k++) {
           clients.add(open(sids));
         }
-        List<EngineIoSocket> sockets = sids.stream().map(id -> server.socket(id).orElseThrow()).toList();
+        List<EngineIoSocket> sockets =
+            sids.stream().map(id -> server.socket(id).orElseThrow()).toList();
         List<Future<long[]>> readers = new ArrayList<>();
         for (RawClient c : clients) {
           readers.add(pool.submit(reader(c, THREADS, PER_THREAD_MANY, 0)));
@@ -194,15 +217,17 @@ class ConcurrentSendStressTest {
         List<Future<?>> senders = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
           int thread = t;
-          senders.add(pool.submit(() -> {
-            go.await();
-            for (int i = 0; i < PER_THREAD_MANY; i++) {
-              for (EngineIoSocket s : sockets) {
-                sendInOrder(s, thread + ":" + i, waits);
-              }
-            }
-            return null;
-          }));
+          senders.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    for (int i = 0; i < PER_THREAD_MANY; i++) {
+                      for (EngineIoSocket s : sockets) {
+                        sendInOrder(s, thread + ":" + i, waits);
+                      }
+                    }
+                    return null;
+                  }));
         }
         go.countDown();
         for (Future<?> f : senders) {
@@ -224,8 +249,19 @@ class ConcurrentSendStressTest {
     }
     assertThat(server.socketCount()).isZero();
     System.out.println(
-        "FIGURES: ConcurrentSendStressTest manySockets rounds=" + ROUNDS + " threads=" + THREADS + " sockets=" + SOCKETS
-            + " messages=" + totalMessages + " lost=0 outOfOrder=0 bufferFullRetries=" + full + " elapsedMs=" + ms
-            + " msgPerSec=" + totalMessages * 1000 / Math.max(1, ms));
+        "FIGURES: ConcurrentSendStressTest manySockets rounds="
+            + ROUNDS
+            + " threads="
+            + THREADS
+            + " sockets="
+            + SOCKETS
+            + " messages="
+            + totalMessages
+            + " lost=0 outOfOrder=0 bufferFullRetries="
+            + full
+            + " elapsedMs="
+            + ms
+            + " msgPerSec="
+            + totalMessages * 1000 / Math.max(1, ms));
   }
 }

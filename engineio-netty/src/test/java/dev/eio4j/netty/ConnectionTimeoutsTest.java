@@ -36,11 +36,18 @@ class ConnectionTimeoutsTest {
   @BeforeAll
   static void start() throws Exception {
     EngineIoServer server =
-        EngineIoServer.builder().pingInterval(Duration.ofSeconds(20)).pingTimeout(Duration.ofSeconds(20)).build();
-    server.onConnection(s -> {
-      s.onMessage(s::send);
-      s.onClose((reason, description) -> closes.put(s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
-    });
+        EngineIoServer.builder()
+            .pingInterval(Duration.ofSeconds(20))
+            .pingTimeout(Duration.ofSeconds(20))
+            .build();
+    server.onConnection(
+        s -> {
+          s.onMessage(s::send);
+          s.onClose(
+              (reason, description) ->
+                  closes.put(
+                      s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
+        });
     running =
         EngineIoNettyServer.builder(server)
             .host("127.0.0.1")
@@ -63,8 +70,14 @@ class ConnectionTimeoutsTest {
   @AfterAll
   static void stop() throws Exception {
     System.out.println(
-        "FIGURES: ConnectionTimeoutsTest bystanders wsRounds=" + wsBystander.rounds() + " wsMaxRttMs=" + wsBystander.maxRttMillis()
-            + " pollingRounds=" + pollingBystander.rounds() + " pollingMaxRttMs=" + pollingBystander.maxRttMillis());
+        "FIGURES: ConnectionTimeoutsTest bystanders wsRounds="
+            + wsBystander.rounds()
+            + " wsMaxRttMs="
+            + wsBystander.maxRttMillis()
+            + " pollingRounds="
+            + pollingBystander.rounds()
+            + " pollingMaxRttMs="
+            + pollingBystander.maxRttMillis());
     wsBystander.close();
     pollingBystander.close();
     running.close();
@@ -81,7 +94,12 @@ class ConnectionTimeoutsTest {
     try (RawClient c = RawClient.connect(running.port())) {
       long ms = closedWithin(c, Duration.ofSeconds(5));
       assertThat(ms).isBetween(HEAD - 50, HEAD + 2_000);
-      System.out.println("FIGURES: ConnectionTimeoutsTest silent connection closed after " + ms + " ms (head deadline " + HEAD + " ms)");
+      System.out.println(
+          "FIGURES: ConnectionTimeoutsTest silent connection closed after "
+              + ms
+              + " ms (head deadline "
+              + HEAD
+              + " ms)");
     }
   }
 
@@ -108,9 +126,13 @@ class ConnectionTimeoutsTest {
       assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
       assertThat(c.awaitEof(Duration.ofSeconds(3))).isTrue();
       assertThat(ms).isBetween(HEAD - 50, HEAD + 2_000);
-      System.out.println("FIGURES: ConnectionTimeoutsTest slowloris head answered 408 after " + ms + " ms despite a header every 100 ms");
+      System.out.println(
+          "FIGURES: ConnectionTimeoutsTest slowloris head answered 408 after "
+              + ms
+              + " ms despite a header every 100 ms");
     }
-    assertThat(LogCapture.linesContaining("request head not complete within " + HEAD + " ms")).isNotEmpty();
+    assertThat(LogCapture.linesContaining("request head not complete within " + HEAD + " ms"))
+        .isNotEmpty();
   }
 
   @Test
@@ -125,14 +147,18 @@ class ConnectionTimeoutsTest {
     try (RawClient c = RawClient.connect(s.port())) {
       c.request("GET", "/not-engine-io", null);
       assertThat(c.readResponse().status()).isEqualTo(404);
-      Thread.sleep(300); // the connection's first timer has fired and now waits for the idle deadline
+      Thread.sleep(
+          300); // the connection's first timer has fired and now waits for the idle deadline
       long t0 = System.nanoTime();
       c.write("GET /not-engine-io HTTP/1.1\r\nHost: x\r\n"); // and never the blank line
       RawClient.Response r = c.readResponse();
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(r.status()).isEqualTo(408);
       assertThat(ms).isBetween(150L, 1_500L);
-      System.out.println("FIGURES: ConnectionTimeoutsTest slow head on a kept-alive connection answered 408 after " + ms + " ms (head 200 ms, idle 3000 ms)");
+      System.out.println(
+          "FIGURES: ConnectionTimeoutsTest slow head on a kept-alive connection answered 408 after "
+              + ms
+              + " ms (head 200 ms, idle 3000 ms)");
     } finally {
       s.close();
     }
@@ -145,18 +171,30 @@ class ConnectionTimeoutsTest {
       c.request("GET", "/engine.io/?EIO=4&transport=polling", null);
       sid = RawClient.sidOf(c.readResponse().text());
       long t0 = System.nanoTime();
-      c.write(RawClient.head("POST", "/engine.io/?EIO=4&transport=polling&sid=" + sid, 100, "Content-Type: text/plain;charset=UTF-8"));
+      c.write(
+          RawClient.head(
+              "POST",
+              "/engine.io/?EIO=4&transport=polling&sid=" + sid,
+              100,
+              "Content-Type: text/plain;charset=UTF-8"));
       c.write("4abc"); // 4 of the 100 bytes announced, then nothing
       RawClient.Response r = c.readResponse();
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(r.status()).isEqualTo(408);
       assertThat(c.awaitEof(Duration.ofSeconds(3))).isTrue();
       assertThat(ms).isBetween(BODY - 50, BODY + 2_000);
-      System.out.println("FIGURES: ConnectionTimeoutsTest stalled body answered 408 after " + ms + " ms (body deadline " + BODY + " ms)");
+      System.out.println(
+          "FIGURES: ConnectionTimeoutsTest stalled body answered 408 after "
+              + ms
+              + " ms (body deadline "
+              + BODY
+              + " ms)");
     }
     awaitClose(sid);
-    assertThat(closes.get(sid)).isEqualTo("transport error: data request connection closed prematurely");
-    assertThat(LogCapture.linesContaining("request body not complete within " + BODY + " ms")).isNotEmpty();
+    assertThat(closes.get(sid))
+        .isEqualTo("transport error: data request connection closed prematurely");
+    assertThat(LogCapture.linesContaining("request body not complete within " + BODY + " ms"))
+        .isNotEmpty();
   }
 
   @Test
@@ -180,7 +218,12 @@ class ConnectionTimeoutsTest {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(r.status()).isEqualTo(408);
       assertThat(ms).isBetween(BODY - 50, BODY + 2_000);
-      System.out.println("FIGURES: ConnectionTimeoutsTest trickling body (1 byte / 50 ms, " + sent + " bytes) answered 408 after " + ms + " ms");
+      System.out.println(
+          "FIGURES: ConnectionTimeoutsTest trickling body (1 byte / 50 ms, "
+              + sent
+              + " bytes) answered 408 after "
+              + ms
+              + " ms");
     }
   }
 
@@ -200,18 +243,25 @@ class ConnectionTimeoutsTest {
     try (RawClient c = RawClient.connect(running.port())) {
       c.request("GET", "/not-engine-io", null);
       assertThat(c.readResponse().status()).isEqualTo(404);
-      c.request("GET", "/not-engine-io", null); // still alive: the idle time restarts after each response
+      c.request(
+          "GET", "/not-engine-io", null); // still alive: the idle time restarts after each response
       assertThat(c.readResponse().status()).isEqualTo(404);
       long ms = closedWithin(c, Duration.ofSeconds(5));
       assertThat(ms).isBetween(IDLE - 50, IDLE + 2_000);
-      System.out.println("FIGURES: ConnectionTimeoutsTest idle keep-alive connection closed after " + ms + " ms (idle deadline " + IDLE + " ms)");
+      System.out.println(
+          "FIGURES: ConnectionTimeoutsTest idle keep-alive connection closed after "
+              + ms
+              + " ms (idle deadline "
+              + IDLE
+              + " ms)");
     }
     assertThat(LogCapture.linesContaining("idle for " + IDLE + " ms")).isNotEmpty();
   }
 
   @Test
   void aHeldLongPollAndAnOpenWebSocketOutliveEveryDeadline() throws Exception {
-    try (RawClient poll = RawClient.connect(running.port()); RawClient ws = RawClient.connect(running.port())) {
+    try (RawClient poll = RawClient.connect(running.port());
+        RawClient ws = RawClient.connect(running.port())) {
       poll.request("GET", "/engine.io/?EIO=4&transport=polling", null);
       String sid = RawClient.sidOf(poll.readResponse().text());
       poll.request("GET", "/engine.io/?EIO=4&transport=polling&sid=" + sid, null); // held
@@ -235,7 +285,11 @@ class ConnectionTimeoutsTest {
   void aWebSocketWhosePeerDoesNotReadItsCloseFrameIsClosedAfterTheCloseTimeout() throws Exception {
     EngineIoServer server = EngineIoServer.builder().pingInterval(Duration.ofSeconds(20)).build();
     EngineIoNettyServer quick =
-        EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).webSocketCloseTimeout(Duration.ofMillis(500)).start();
+        EngineIoNettyServer.builder(server)
+            .host("127.0.0.1")
+            .port(0)
+            .webSocketCloseTimeout(Duration.ofMillis(500))
+            .start();
     try (RawClient c = RawClient.connect("127.0.0.1", quick.port(), 4096)) {
       assertThat(c.upgrade("/engine.io/?EIO=4&transport=websocket").status()).isEqualTo(101);
       String sid = RawClient.sidOf(c.readText());
@@ -249,7 +303,8 @@ class ConnectionTimeoutsTest {
       }
       assertThat(s.isWritable()).isFalse();
       assertThat(quick.connectionCount()).isEqualTo(1);
-      // end the session as the heartbeat would: the close frame is queued behind megabytes nobody reads
+      // end the session as the heartbeat would: the close frame is queued behind megabytes nobody
+      // reads
       long t0 = System.nanoTime();
       server.closeSessions(Duration.ZERO);
       long end = System.nanoTime() + 5_000_000_000L;
@@ -259,7 +314,10 @@ class ConnectionTimeoutsTest {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(quick.connectionCount()).isZero();
       assertThat(ms).isBetween(400L, 3_000L);
-      System.out.println("FIGURES: ConnectionTimeoutsTest WebSocket with an unread close frame closed after " + ms + " ms (close timeout 500 ms)");
+      System.out.println(
+          "FIGURES: ConnectionTimeoutsTest WebSocket with an unread close frame closed after "
+              + ms
+              + " ms (close timeout 500 ms)");
     } finally {
       quick.close();
     }

@@ -37,10 +37,14 @@ class GracefulShutdownTest {
 
   private EngineIoServer newServer() {
     EngineIoServer server = EngineIoServer.builder().build();
-    server.onConnection(s -> {
-      s.onMessage(s::send);
-      s.onClose((reason, description) -> closes.put(s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
-    });
+    server.onConnection(
+        s -> {
+          s.onMessage(s::send);
+          s.onClose(
+              (reason, description) ->
+                  closes.put(
+                      s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
+        });
     return server;
   }
 
@@ -56,31 +60,34 @@ class GracefulShutdownTest {
 
   /** Reads text frames until the close: returns them, then "close:<code>". */
   private Future<List<String>> readAll(RawClient c) {
-    return threads.submit(() -> {
-      List<String> got = new ArrayList<>();
-      while (true) {
-        RawClient.Frame f;
-        try {
-          f = c.readFrame();
-        } catch (IOException e) {
-          got.add("close:" + RawClient.ABNORMAL);
-          return got;
-        }
-        if (f.opcode() == RawClient.CLOSE) {
-          got.add("close:" + f.closeCode());
-          return got;
-        }
-        got.add(f.text());
-      }
-    });
+    return threads.submit(
+        () -> {
+          List<String> got = new ArrayList<>();
+          while (true) {
+            RawClient.Frame f;
+            try {
+              f = c.readFrame();
+            } catch (IOException e) {
+              got.add("close:" + RawClient.ABNORMAL);
+              return got;
+            }
+            if (f.opcode() == RawClient.CLOSE) {
+              got.add("close:" + f.closeCode());
+              return got;
+            }
+            got.add(f.text());
+          }
+        });
   }
 
   @Test
   void closeWithADeadline() throws Exception {
     EngineIoServer server = newServer();
-    EngineIoNettyServer running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
+    EngineIoNettyServer running =
+        EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
     int port = running.port();
-    // three well-behaved WebSocket clients, each with 200 messages queued for it at the moment of the close
+    // three well-behaved WebSocket clients, each with 200 messages queued for it at the moment of
+    // the close
     List<Future<List<String>>> readers = new ArrayList<>();
     List<String> wsSids = new ArrayList<>();
     List<RawClient> clients = new ArrayList<>();
@@ -109,12 +116,16 @@ class GracefulShutdownTest {
     for (int i = 0; i < 64; i++) {
       stuckSocket.send(new byte[64 * 1024]);
     }
-    Thread.sleep(100); // the first batch went to Netty's outbound buffer, which is now above its high-water mark
+    Thread.sleep(
+        100); // the first batch went to Netty's outbound buffer, which is now above its high-water
+    // mark
     for (int i = 0; i < 8; i++) {
       stuckSocket.send(new byte[64 * 1024]);
     }
     Thread.sleep(50);
-    assertThat(stuckSocket.bufferedAmount()).as("queued in the socket, waiting for a writable transport").isPositive();
+    assertThat(stuckSocket.bufferedAmount())
+        .as("queued in the socket, waiting for a writable transport")
+        .isPositive();
     for (int i = 0; i < 3; i++) {
       EngineIoSocket s = server.socket(wsSids.get(i)).orElseThrow();
       for (int n = 0; n < 200; n++) {
@@ -125,7 +136,8 @@ class GracefulShutdownTest {
 
     Duration deadline = Duration.ofMillis(1_500);
     long t0 = System.nanoTime();
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> running.close(deadline), threads);
+    CompletableFuture<Void> closing =
+        CompletableFuture.runAsync(() -> running.close(deadline), threads);
     long portFree = -1;
     while (portFree < 0 && System.nanoTime() - t0 < 3_000_000_000L) {
       if (canBind(port)) {
@@ -156,8 +168,10 @@ class GracefulShutdownTest {
     assertThat(returned).isBetween(deadline.toMillis() - 100, deadline.toMillis() + 2_000);
     for (Future<List<String>> r : readers) {
       List<String> got = r.get(5, TimeUnit.SECONDS);
-      assertThat(got.subList(0, 200)).as("everything queued went out first").containsExactlyElementsOf(
-          java.util.stream.IntStream.range(0, 200).mapToObj(n -> "4bye-" + n).toList());
+      assertThat(got.subList(0, 200))
+          .as("everything queued went out first")
+          .containsExactlyElementsOf(
+              java.util.stream.IntStream.range(0, 200).mapToObj(n -> "4bye-" + n).toList());
       assertThat(got.get(got.size() - 1)).isEqualTo("close:" + RawClient.NO_STATUS);
     }
     assertThat(held.readResponse().text()).isEqualTo("1"); // the held GET gets the close packet
@@ -168,18 +182,28 @@ class GracefulShutdownTest {
     assertThat(closes.get(goneSid)).isEqualTo("forced close: shutdown deadline");
     assertThat(closes.get(stuckSid)).isEqualTo("forced close: shutdown deadline");
     assertThat(server.socketCount()).isZero();
-    assertThat(stuck.awaitEof(Duration.ofSeconds(3))).as("the stuck connection is closed too").isTrue();
+    assertThat(stuck.awaitEof(Duration.ofSeconds(3)))
+        .as("the stuck connection is closed too")
+        .isTrue();
     clients.forEach(RawClient::close);
     threads.shutdownNow();
     System.out.println(
-        "FIGURES: GracefulShutdownTest close(" + deadline.toMillis() + " ms): portFreeAfterMs=" + portFree + " newConnectionRefused="
-            + refused + " closeReturnedAfterMs=" + returned + " sockets=6 closedGracefully=4 endedAtDeadline=2 queuedDelivered=3x200");
+        "FIGURES: GracefulShutdownTest close("
+            + deadline.toMillis()
+            + " ms): portFreeAfterMs="
+            + portFree
+            + " newConnectionRefused="
+            + refused
+            + " closeReturnedAfterMs="
+            + returned
+            + " sockets=6 closedGracefully=4 endedAtDeadline=2 queuedDelivered=3x200");
   }
 
   @Test
   void drainSpreadsTheClosesOverTheWindow() throws Exception {
     EngineIoServer server = newServer();
-    EngineIoNettyServer running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
+    EngineIoNettyServer running =
+        EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
     int port = running.port();
     int n = 20;
     List<RawClient> clients = new ArrayList<>();
@@ -194,11 +218,13 @@ class GracefulShutdownTest {
       assertThat(server.isReady()).isTrue();
       long t0 = System.nanoTime();
       for (RawClient c : clients) {
-        closedAt.add(threads.submit(() -> {
-          c.timeout(Duration.ofSeconds(10));
-          c.awaitClose();
-          return (System.nanoTime() - t0) / 1_000_000;
-        }));
+        closedAt.add(
+            threads.submit(
+                () -> {
+                  c.timeout(Duration.ofSeconds(10));
+                  c.awaitClose();
+                  return (System.nanoTime() - t0) / 1_000_000;
+                }));
       }
       CompletableFuture<Void> drained = server.drain(Duration.ofMillis(1_000));
       assertThat(server.isReady()).isFalse();
@@ -222,8 +248,15 @@ class GracefulShutdownTest {
       assertThat(last - first).as("spread over the window").isGreaterThan(300);
       assertThat(closes.values()).hasSize(n).containsOnly("forced close");
       System.out.println(
-          "FIGURES: GracefulShutdownTest drain(1000 ms) sessions=" + n + " firstCloseMs=" + first + " lastCloseMs=" + last
-              + " drainedAfterMs=" + done + " readyDuringDrain=false handshakeDuringDrain=503");
+          "FIGURES: GracefulShutdownTest drain(1000 ms) sessions="
+              + n
+              + " firstCloseMs="
+              + first
+              + " lastCloseMs="
+              + last
+              + " drainedAfterMs="
+              + done
+              + " readyDuringDrain=false handshakeDuringDrain=503");
     } finally {
       clients.forEach(RawClient::close);
       running.close();
@@ -245,7 +278,10 @@ class GracefulShutdownTest {
       assertThat(c.awaitClose()).isEqualTo(RawClient.NO_STATUS);
       assertThat(canBind(port)).isTrue();
       assertThat(ms).isLessThan(1_500);
-      System.out.println("FIGURES: GracefulShutdownTest EngineIoServer.close(2 s) with one open socket returned after " + ms + " ms");
+      System.out.println(
+          "FIGURES: GracefulShutdownTest EngineIoServer.close(2 s) with one open socket returned after "
+              + ms
+              + " ms");
     }
   }
 }

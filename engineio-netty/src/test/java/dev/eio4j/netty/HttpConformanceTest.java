@@ -46,13 +46,18 @@ class HttpConformanceTest {
             .maxHttpBufferSize(MAX_HTTP)
             .perMessageDeflate(true)
             .build();
-    server.onConnection(s -> {
-      s.onMessage(m -> {
-        messages.add(m.text());
-        s.send(m.text());
-      });
-      s.onClose((reason, description) -> closes.put(s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
-    });
+    server.onConnection(
+        s -> {
+          s.onMessage(
+              m -> {
+                messages.add(m.text());
+                s.send(m.text());
+              });
+          s.onClose(
+              (reason, description) ->
+                  closes.put(
+                      s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
+        });
     running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(1).start();
   }
 
@@ -127,23 +132,31 @@ class HttpConformanceTest {
   void brokenChunkFramingIsRefusedAndNothingIsDelivered(String chunks) throws Exception {
     try (RawClient c = RawClient.connect(running.port())) {
       String sid = handshake(c);
-      c.write("POST " + q(sid) + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+      c.write(
+          "POST "
+              + q(sid)
+              + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + chunks);
       RawClient.Response r = c.readResponse();
       assertThat(r.status()).isEqualTo(400);
       assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
       assertThat(c.awaitEof(Duration.ofSeconds(5))).isTrue();
-      // the POST broke off: the session ends as when its connection drops, and the body never arrives
-      assertThat(awaitClose(sid)).isEqualTo("transport error: data request connection closed prematurely");
+      // the POST broke off: the session ends as when its connection drops, and the body never
+      // arrives
+      assertThat(awaitClose(sid))
+          .isEqualTo("transport error: data request connection closed prematurely");
       assertThat(messages).doesNotContain("smuggled");
     }
   }
 
   @Test
   void brokenChunkFramingAfterAnAnswerClosesTheConnection() throws Exception {
-    // a request outside Engine.IO is answered from its head; its body is then found broken: no further
+    // a request outside Engine.IO is answered from its head; its body is then found broken: no
+    // further
     // request can be framed on this connection, so it is closed rather than left to idle
     try (RawClient c = RawClient.connect(running.port())) {
-      c.write("POST /elsewhere HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n");
+      c.write(
+          "POST /elsewhere HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n");
       assertThat(c.readResponse().status()).isEqualTo(404);
       assertThat(c.awaitEof(Duration.ofSeconds(5))).isTrue();
     }
@@ -153,8 +166,11 @@ class HttpConformanceTest {
   void wellFramedChunksAreDelivered() throws Exception {
     try (RawClient c = RawClient.connect(running.port())) {
       String sid = handshake(c);
-      c.write("POST " + q(sid) + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n"
-          + "3;name=value\r\n4ch\r\n6\r\nunked!\r\n0\r\nX-Trailer: y\r\n\r\n");
+      c.write(
+          "POST "
+              + q(sid)
+              + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "3;name=value\r\n4ch\r\n6\r\nunked!\r\n0\r\nX-Trailer: y\r\n\r\n");
       RawClient.Response r = c.readResponse();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("ok");
@@ -191,7 +207,11 @@ class HttpConformanceTest {
       })
   void badFramingIsRefusedAndTheConnectionClosed(String headers, int status) throws Exception {
     String h = headers.replace("\\r\\n", "\r\n");
-    refusedAndClosed("POST /engine.io/?EIO=4&transport=polling&sid=none HTTP/1.1\r\nHost: x\r\n" + h + "\r\n\r\n4body", status);
+    refusedAndClosed(
+        "POST /engine.io/?EIO=4&transport=polling&sid=none HTTP/1.1\r\nHost: x\r\n"
+            + h
+            + "\r\n\r\n4body",
+        status);
   }
 
   // --- Host and versions (RFC 9112 §2.3, §3.2)
@@ -199,7 +219,8 @@ class HttpConformanceTest {
   @Test
   void hostIsRequiredOnceInHttp11() throws Exception {
     refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\n\r\n", 400);
-    refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
+    refusedAndClosed(
+        "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
     refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: a b\r\n\r\n", 400);
     refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: a/b\r\n\r\n", 400);
     // HTTP/1.0 has no Host requirement; a Host with a port is fine
@@ -233,10 +254,13 @@ class HttpConformanceTest {
 
   @Test
   void bareLineFeedsAndCarriageReturnsAreRefused() throws Exception {
-    // RFC 9112 §2.2: a lone LF may be taken as a line end or refused; a lone CR must be refused or replaced.
-    // Both are refused: a line end that another parser on the path would read differently is a smuggling path
+    // RFC 9112 §2.2: a lone LF may be taken as a line end or refused; a lone CR must be refused or
+    // replaced.
+    // Both are refused: a line end that another parser on the path would read differently is a
+    // smuggling path
     refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\nHost: x\n\n", 400);
-    refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400);
+    refusedAndClosed(
+        "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400);
   }
 
   // --- limits and their statuses
@@ -244,14 +268,23 @@ class HttpConformanceTest {
   @Test
   void aTooLongRequestLineIs414AndATooLargeHeaderBlockIs431() throws Exception {
     String longTarget = "/engine.io/?EIO=4&transport=polling&pad=" + "x".repeat(5000);
-    RawClient.Response r = refusedAndClosed("GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+    RawClient.Response r =
+        refusedAndClosed("GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
     assertThat(r.text()).doesNotContain("Exception");
     String bigHeaders = "X-Pad: " + "y".repeat(8000) + "\r\nX-Pad2: " + "y".repeat(9000) + "\r\n";
-    r = refusedAndClosed("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n" + bigHeaders + "\r\n", 431);
+    r =
+        refusedAndClosed(
+            "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n" + bigHeaders + "\r\n",
+            431);
     assertThat(r.text()).doesNotContain("Exception");
     // just under the limits: served
     try (RawClient c = RawClient.connect(running.port())) {
-      c.write("GET /engine.io/?EIO=4&transport=polling&pad=" + "x".repeat(3900) + " HTTP/1.1\r\nHost: x\r\nX-Pad: " + "y".repeat(15_000) + "\r\n\r\n");
+      c.write(
+          "GET /engine.io/?EIO=4&transport=polling&pad="
+              + "x".repeat(3900)
+              + " HTTP/1.1\r\nHost: x\r\nX-Pad: "
+              + "y".repeat(15_000)
+              + "\r\n\r\n");
       assertThat(c.readResponse().status()).isEqualTo(200);
     }
   }
@@ -263,7 +296,13 @@ class HttpConformanceTest {
     try (RawClient c = RawClient.connect(running.port())) {
       String sid = handshake(c);
       byte[] body = "4after 100".getBytes(StandardCharsets.UTF_8);
-      c.write(RawClient.head("POST", q(sid), body.length, "Content-Type: text/plain;charset=UTF-8", "Expect: 100-continue"));
+      c.write(
+          RawClient.head(
+              "POST",
+              q(sid),
+              body.length,
+              "Content-Type: text/plain;charset=UTF-8",
+              "Expect: 100-continue"));
       // the client sends nothing more until it has the 100
       RawClient.Response interim = c.readResponse();
       assertThat(interim.status()).isEqualTo(100);
@@ -280,7 +319,13 @@ class HttpConformanceTest {
   void expectContinueOverTheLimitIsRefusedAtOnce() throws Exception {
     try (RawClient c = RawClient.connect(running.port())) {
       String sid = handshake(c);
-      c.write(RawClient.head("POST", q(sid), MAX_HTTP + 1, "Content-Type: text/plain;charset=UTF-8", "Expect: 100-continue"));
+      c.write(
+          RawClient.head(
+              "POST",
+              q(sid),
+              MAX_HTTP + 1,
+              "Content-Type: text/plain;charset=UTF-8",
+              "Expect: 100-continue"));
       RawClient.Response r = c.readResponse();
       assertThat(r.status()).isEqualTo(413);
       assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
@@ -297,8 +342,11 @@ class HttpConformanceTest {
       String sid = handshake(c);
       byte[] body = "4pipelined".getBytes(StandardCharsets.UTF_8);
       // a long-poll GET (held until the next ping) and a POST behind it, in one write
-      c.write(RawClient.head("GET", q(sid), -1) + RawClient.head("POST", q(sid), body.length, "Content-Type: text/plain;charset=UTF-8")
-          + "4pipelined");
+      c.write(
+          RawClient.head("GET", q(sid), -1)
+              + RawClient.head(
+                  "POST", q(sid), body.length, "Content-Type: text/plain;charset=UTF-8")
+              + "4pipelined");
       RawClient.Response first = c.readResponse();
       RawClient.Response second = c.readResponse();
       assertThat(first.status()).isEqualTo(200);
@@ -313,7 +361,9 @@ class HttpConformanceTest {
       StringBuilder all = new StringBuilder();
       for (int i = 0; i < 5; i++) {
         all.append(RawClient.head("GET", "/elsewhere", -1));
-        all.append(RawClient.head("POST", q(sid), 3, "Content-Type: text/plain;charset=UTF-8")).append("4p").append(i);
+        all.append(RawClient.head("POST", q(sid), 3, "Content-Type: text/plain;charset=UTF-8"))
+            .append("4p")
+            .append(i);
         all.append(RawClient.head("GET", "/engine.io/?EIO=4&transport=polling&sid=unknown", -1));
       }
       c.write(all.toString());
@@ -332,19 +382,25 @@ class HttpConformanceTest {
 
   @Test
   void malformedUpgradesAreRefusedCleanly() throws Exception {
-    String target = "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    String target =
+        "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
     String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
     int errorsBefore = LogCapture.linesContaining(" ERROR ").size();
     refusedAndClosed(target + "Sec-WebSocket-Version: 13\r\n\r\n", 400); // no key
-    refusedAndClosed(target + "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n", 400); // not 16 bytes
-    refusedAndClosed(target + "Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!==\r\nSec-WebSocket-Version: 13\r\n\r\n", 400);
+    refusedAndClosed(
+        target + "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        400); // not 16 bytes
+    refusedAndClosed(
+        target + "Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        400);
     refusedAndClosed(target + key + key + "Sec-WebSocket-Version: 13\r\n\r\n", 400); // two keys
     refusedAndClosed(target + key + "\r\n", 400); // no version
     RawClient.Response r = refusedAndClosed(target + key + "Sec-WebSocket-Version: 8\r\n\r\n", 426);
     assertThat(r.header("Sec-WebSocket-Version")).isEqualTo("13");
     r = refusedAndClosed(target + key + "Sec-WebSocket-Version: 14\r\n\r\n", 426);
     assertThat(r.header("Sec-WebSocket-Version")).isEqualTo("13");
-    refusedAndClosed(target.replace("HTTP/1.1", "HTTP/1.0") + key + "Sec-WebSocket-Version: 13\r\n\r\n", 400);
+    refusedAndClosed(
+        target.replace("HTTP/1.1", "HTTP/1.0") + key + "Sec-WebSocket-Version: 13\r\n\r\n", 400);
     assertThat(LogCapture.linesContaining(" ERROR ")).as("no error logged").hasSize(errorsBefore);
     // the same request, well formed, is upgraded
     try (RawClient c = RawClient.connect(running.port())) {

@@ -50,10 +50,14 @@ class MisbehavingClientTest {
             .maxHttpBufferSize(MAX_HTTP)
             .maxBufferedBytes(BUDGET)
             .build();
-    server.onConnection(s -> {
-      s.onMessage(s::send);
-      s.onClose((reason, description) -> closes.put(s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
-    });
+    server.onConnection(
+        s -> {
+          s.onMessage(s::send);
+          s.onClose(
+              (reason, description) ->
+                  closes.put(
+                      s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
+        });
     running =
         EngineIoNettyServer.builder(server)
             .host("127.0.0.1")
@@ -73,17 +77,29 @@ class MisbehavingClientTest {
     wsBystander.assertUntouched();
     pollingBystander.assertUntouched();
     System.out.println(
-        "FIGURES: MisbehavingClientTest " + info.getTestMethod().orElseThrow().getName() + ": bystanders untouched, max round trip ws="
-            + wsBystander.takeMaxRttMillis() + "ms polling=" + pollingBystander.takeMaxRttMillis() + "ms");
+        "FIGURES: MisbehavingClientTest "
+            + info.getTestMethod().orElseThrow().getName()
+            + ": bystanders untouched, max round trip ws="
+            + wsBystander.takeMaxRttMillis()
+            + "ms polling="
+            + pollingBystander.takeMaxRttMillis()
+            + "ms");
     assertThat(closes).doesNotContainKeys(wsBystander.sid(), pollingBystander.sid());
   }
 
   @AfterAll
   static void stop() throws Exception {
     System.out.println(
-        "FIGURES: MisbehavingClientTest cases=" + cases + " bystanders untouched: wsRounds=" + wsBystander.rounds()
-            + " wsMaxRttMs=" + wsBystander.maxRttMillis() + " pollingRounds=" + pollingBystander.rounds()
-            + " pollingMaxRttMs=" + pollingBystander.maxRttMillis());
+        "FIGURES: MisbehavingClientTest cases="
+            + cases
+            + " bystanders untouched: wsRounds="
+            + wsBystander.rounds()
+            + " wsMaxRttMs="
+            + wsBystander.maxRttMillis()
+            + " pollingRounds="
+            + pollingBystander.rounds()
+            + " pollingMaxRttMs="
+            + pollingBystander.maxRttMillis());
     wsBystander.close();
     pollingBystander.close();
     running.close();
@@ -112,7 +128,8 @@ class MisbehavingClientTest {
 
   @Test
   void duplicateGets() throws Exception {
-    try (RawClient a = RawClient.connect(running.port()); RawClient b = RawClient.connect(running.port())) {
+    try (RawClient a = RawClient.connect(running.port());
+        RawClient b = RawClient.connect(running.port())) {
       String sid = handshake(a);
       a.request("GET", q(sid), null); // held
       Thread.sleep(50);
@@ -125,7 +142,8 @@ class MisbehavingClientTest {
       assertThat(held.text()).isEqualTo("1"); // the held GET gets the close packet
       assertThat(awaitClose(sid)).isEqualTo("transport error: overlap from client");
       b.request("GET", q(sid), null);
-      assertThat(b.readResponse().text()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
+      assertThat(b.readResponse().text())
+          .isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
     }
   }
 
@@ -134,7 +152,8 @@ class MisbehavingClientTest {
     try (RawClient c = RawClient.connect(running.port())) {
       String sid = handshake(c);
       // announced too large: 413 before a byte of the body is read, and the connection is closed
-      c.write(RawClient.head("POST", q(sid), MAX_HTTP + 1, "Content-Type: text/plain;charset=UTF-8"));
+      c.write(
+          RawClient.head("POST", q(sid), MAX_HTTP + 1, "Content-Type: text/plain;charset=UTF-8"));
       RawClient.Response r = c.readResponse();
       assertThat(r.status()).isEqualTo(413);
       assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
@@ -143,7 +162,9 @@ class MisbehavingClientTest {
       // chunked and growing past the limit while it streams: 413 as soon as the limit is crossed
       try (RawClient d = RawClient.connect(running.port())) {
         d.write(
-            "POST " + q(sid) + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n");
+            "POST "
+                + q(sid)
+                + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain;charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n");
         byte[] chunk = ("1000\r\n" + "4".repeat(4096) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         int sent = 0;
         try {
@@ -156,8 +177,15 @@ class MisbehavingClientTest {
         }
         RawClient.Response streamed = d.readResponse();
         assertThat(streamed.status()).isEqualTo(413);
-        assertThat((long) sent * 4096).as("the server stopped before the whole body").isLessThan(100L * 4096);
-        System.out.println("FIGURES: MisbehavingClientTest chunked POST refused with 413 after " + sent + " chunks of 4096 bytes (limit " + MAX_HTTP + ")");
+        assertThat((long) sent * 4096)
+            .as("the server stopped before the whole body")
+            .isLessThan(100L * 4096);
+        System.out.println(
+            "FIGURES: MisbehavingClientTest chunked POST refused with 413 after "
+                + sent
+                + " chunks of 4096 bytes (limit "
+                + MAX_HTTP
+                + ")");
       }
       // the session stays open
       assertThat(closes).doesNotContainKey(sid);
@@ -181,9 +209,11 @@ class MisbehavingClientTest {
       assertThat(c.awaitEof(Duration.ofSeconds(3))).isTrue();
       assertThat(awaitClose(sid)).isEqualTo("transport error: poll connection closed prematurely");
     }
-    // a complete POST then a half-close: the message is delivered (the server closes at once, so the
+    // a complete POST then a half-close: the message is delivered (the server closes at once, so
+    // the
     // "ok" may or may not reach the client)
-    try (RawClient c = RawClient.connect(running.port()); RawClient other = RawClient.connect(running.port())) {
+    try (RawClient c = RawClient.connect(running.port());
+        RawClient other = RawClient.connect(running.port())) {
       String sid = handshake(c);
       c.request("POST", q(sid), "4before the half-close", "Content-Type: text/plain;charset=UTF-8");
       c.shutdownOutput();
@@ -241,9 +271,11 @@ class MisbehavingClientTest {
 
   @Test
   void aProbeNeverFollowedByTheUpgrade() throws Exception {
-    try (RawClient poll = RawClient.connect(running.port()); RawClient ws = RawClient.connect(running.port())) {
+    try (RawClient poll = RawClient.connect(running.port());
+        RawClient ws = RawClient.connect(running.port())) {
       String sid = handshake(poll);
-      assertThat(ws.upgrade("/engine.io/?EIO=4&transport=websocket&sid=" + sid).status()).isEqualTo(101);
+      assertThat(ws.upgrade("/engine.io/?EIO=4&transport=websocket&sid=" + sid).status())
+          .isEqualTo(101);
       ws.sendText("2probe");
       assertThat(ws.readText()).isEqualTo("3probe");
       long t0 = System.nanoTime();
@@ -261,7 +293,10 @@ class MisbehavingClientTest {
       }
       assertThat(closes).doesNotContainKey(sid);
       assertThat(server.socket(sid).orElseThrow().transport().wireName()).isEqualTo("polling");
-      System.out.println("FIGURES: MisbehavingClientTest probe without upgrade closed after " + ms + " ms (upgradeTimeout 500 ms); session kept on polling");
+      System.out.println(
+          "FIGURES: MisbehavingClientTest probe without upgrade closed after "
+              + ms
+              + " ms (upgradeTimeout 500 ms); session kept on polling");
     }
   }
 
@@ -287,7 +322,8 @@ class MisbehavingClientTest {
         assertThat(s.bufferedAmount()).isLessThanOrEqualTo(BUDGET);
       }
       assertThat(full).as("sends refused once the budget is used up").isPositive();
-      // it does not answer pings either: the heartbeat ends the session, then the unread close frame times out
+      // it does not answer pings either: the heartbeat ends the session, then the unread close
+      // frame times out
       assertThat(awaitClose(sid)).isEqualTo("ping timeout");
       long end = System.nanoTime() + 5_000_000_000L;
       while (running.connectionCount() > 2 && System.nanoTime() < end) {
@@ -295,15 +331,26 @@ class MisbehavingClientTest {
       }
       assertThat(running.connectionCount()).as("only the two bystanders are left").isEqualTo(2);
       System.out.println(
-          "FIGURES: MisbehavingClientTest never-reading WebSocket: offered=" + 400 * 16 + "KiB queued=" + queued + " bufferFull=" + full
-              + " maxBufferedAmount=" + maxBuffered + " (budget " + BUDGET + "); closed by ping timeout, TCP closed after the close timeout");
+          "FIGURES: MisbehavingClientTest never-reading WebSocket: offered="
+              + 400 * 16
+              + "KiB queued="
+              + queued
+              + " bufferFull="
+              + full
+              + " maxBufferedAmount="
+              + maxBuffered
+              + " (budget "
+              + BUDGET
+              + "); closed by ping timeout, TCP closed after the close timeout");
     }
   }
 
   @Test
   void anHttpClientThatPipelinesWithoutReading() throws Exception {
     try (RawClient c = RawClient.connect("127.0.0.1", running.port(), 4096)) {
-      byte[] request = RawClient.head("GET", "/engine.io/?EIO=4&transport=nope", -1).getBytes(StandardCharsets.US_ASCII);
+      byte[] request =
+          RawClient.head("GET", "/engine.io/?EIO=4&transport=nope", -1)
+              .getBytes(StandardCharsets.US_ASCII);
       AtomicLong written = new AtomicLong();
       Thread writer =
           new Thread(
@@ -321,8 +368,10 @@ class MisbehavingClientTest {
               "pipeliner");
       writer.setDaemon(true);
       writer.start();
-      // the server stops reading requests once its responses pile up unread: the writer blocks, long before
-      // it has written them all (how soon depends on the machine's load, so the test waits for the stall)
+      // the server stops reading requests once its responses pile up unread: the writer blocks,
+      // long before
+      // it has written them all (how soon depends on the machine's load, so the test waits for the
+      // stall)
       long seen = -1;
       long end = System.nanoTime() + 60_000_000_000L;
       while (writer.isAlive() && written.get() != seen && System.nanoTime() < end) {
@@ -333,10 +382,15 @@ class MisbehavingClientTest {
       // and the stalled connection is closed by a deadline (the partial request head, or idleness)
       writer.join(60_000);
       assertThat(writer.isAlive()).isFalse();
-      assertThat(written.get()).as("the writer ended because the server closed, before writing everything").isLessThan(200_000);
+      assertThat(written.get())
+          .as("the writer ended because the server closed, before writing everything")
+          .isLessThan(200_000);
       System.out.println(
-          "FIGURES: MisbehavingClientTest pipelining client that never reads: wrote " + written.get() + " requests of "
-              + request.length + " bytes before the server pushed back and closed");
+          "FIGURES: MisbehavingClientTest pipelining client that never reads: wrote "
+              + written.get()
+              + " requests of "
+              + request.length
+              + " bytes before the server pushed back and closed");
     }
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PollingPayloadTest {
   private static final Duration IO = Duration.ofSeconds(10);
-  private static final Map<String, CompletableFuture<DisconnectReason>> closes = new ConcurrentHashMap<>();
+  private static final Map<String, CompletableFuture<DisconnectReason>> closes =
+      new ConcurrentHashMap<>();
 
   private static EngineIoServer server;
   private static EngineIoNettyServer running;
@@ -32,10 +33,13 @@ class PollingPayloadTest {
   @BeforeAll
   static void start() throws Exception {
     server = EngineIoServer.builder().pingInterval(Duration.ofSeconds(60)).build();
-    server.onConnection(s -> {
-      s.onMessage(s::send);
-      s.onClose(reason -> closes.computeIfAbsent(s.id(), k -> new CompletableFuture<>()).complete(reason));
-    });
+    server.onConnection(
+        s -> {
+          s.onMessage(s::send);
+          s.onClose(
+              reason ->
+                  closes.computeIfAbsent(s.id(), k -> new CompletableFuture<>()).complete(reason));
+        });
     running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
   }
 
@@ -57,10 +61,12 @@ class PollingPayloadTest {
 
   @Test
   void aMessageThenCloseInOnePostReachesTheHeldGet() throws Exception {
-    try (RawClient poll = RawClient.connect(running.port()).timeout(IO); RawClient data = RawClient.connect(running.port()).timeout(IO)) {
+    try (RawClient poll = RawClient.connect(running.port()).timeout(IO);
+        RawClient data = RawClient.connect(running.port()).timeout(IO)) {
       String sid = handshake(poll);
       String q = "/engine.io/?EIO=4&transport=polling&sid=" + sid;
-      // The GET is written first; the session's lane is the poll connection's event loop, which reads
+      // The GET is written first; the session's lane is the poll connection's event loop, which
+      // reads
       // the GET (already in its socket buffer) before it runs the task that the POST hops onto it.
       poll.request("GET", q, null);
       data.request("POST", q, "4last-words\u001e1", "Content-Type: text/plain;charset=UTF-8");
@@ -74,7 +80,8 @@ class PollingPayloadTest {
 
   @Test
   void aPostOfHalfAMillionEmptyMessagesIsRefusedWhole() throws Exception {
-    try (RawClient poll = RawClient.connect(running.port()).timeout(IO); RawClient data = RawClient.connect(running.port()).timeout(IO)) {
+    try (RawClient poll = RawClient.connect(running.port()).timeout(IO);
+        RawClient data = RawClient.connect(running.port()).timeout(IO)) {
       String sid = handshake(poll);
       String q = "/engine.io/?EIO=4&transport=polling&sid=" + sid;
       String flood = String.join("\u001e", Collections.nCopies(500_000, "4")); // 999,999 bytes
@@ -86,7 +93,8 @@ class PollingPayloadTest {
       assertThat(closeOf(sid)).isEqualTo(DisconnectReason.TRANSPORT_ERROR);
       assertThat(server.socket(sid)).isEmpty();
       poll.request("GET", q, null);
-      assertThat(poll.readResponse().text()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
+      assertThat(poll.readResponse().text())
+          .isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
     }
   }
 }

@@ -23,27 +23,31 @@ class SecurityDefaultsTest {
     EngineIoServer plain = EngineIoServer.builder().build();
     EngineIoServer hostile =
         EngineIoServer.builder()
-            .allowRequest(req -> {
-              throw new IllegalStateException("secret detail in an exception");
-            })
-            .headers((h, req) -> {
-              throw new IllegalStateException("hook failure");
-            })
+            .allowRequest(
+                req -> {
+                  throw new IllegalStateException("secret detail in an exception");
+                })
+            .headers(
+                (h, req) -> {
+                  throw new IllegalStateException("hook failure");
+                })
             .build();
     EngineIoNettyServer a = EngineIoNettyServer.builder(plain).host("127.0.0.1").port(0).start();
     EngineIoNettyServer b =
         EngineIoNettyServer.builder(hostile)
             .host("127.0.0.1")
             .port(0)
-            .fallback(req -> {
-              throw new IllegalStateException("fallback failure");
-            })
+            .fallback(
+                req -> {
+                  throw new IllegalStateException("fallback failure");
+                })
             .start();
     try {
       Set<String> sids = new HashSet<>();
       for (int i = 0; i < 50; i++) {
         try (RawClient c = RawClient.connect(a.port())) {
-          c.request("GET", "/engine.io/?EIO=4&transport=polling", null, "Origin: https://evil.example");
+          c.request(
+              "GET", "/engine.io/?EIO=4&transport=polling", null, "Origin: https://evil.example");
           RawClient.Response r = c.readResponse();
           assertThat(r.status()).isEqualTo(200);
           assertThat(r.headers().keySet()).noneMatch(k -> k.startsWith("access-control-"));
@@ -55,9 +59,16 @@ class SecurityDefaultsTest {
       }
       assertThat(sids).hasSize(50);
       try (RawClient c = RawClient.connect(a.port())) {
-        c.request("OPTIONS", "/engine.io/?EIO=4&transport=polling", null, "Origin: https://evil.example", "Access-Control-Request-Method: POST");
+        c.request(
+            "OPTIONS",
+            "/engine.io/?EIO=4&transport=polling",
+            null,
+            "Origin: https://evil.example",
+            "Access-Control-Request-Method: POST");
         RawClient.Response r = c.readResponse();
-        assertThat(r.headers().keySet()).as("no preflight answer without CORS").noneMatch(k -> k.startsWith("access-control-"));
+        assertThat(r.headers().keySet())
+            .as("no preflight answer without CORS")
+            .noneMatch(k -> k.startsWith("access-control-"));
       }
       try (RawClient c = RawClient.connect(a.port())) {
         c.write("GARBAGE\u0001 / HTTP/9.9\r\n\r\n");
@@ -82,7 +93,8 @@ class SecurityDefaultsTest {
         assertThat(r.text()).isEqualTo("Forbidden");
       }
       System.out.println(
-          "FIGURES: SecurityDefaultsTest sessions=50 distinctSids=" + sids.size()
+          "FIGURES: SecurityDefaultsTest sessions=50 distinctSids="
+              + sids.size()
               + " corsHeaders=0 setCookie=0 throwingHooks: polling 403 fixed JSON, WebSocket 400 'Forbidden', fallback 500 fixed text");
     } finally {
       a.close();

@@ -33,8 +33,13 @@ class SlowConsumerTest {
 
   @Test
   void rejectKeepsTheServerBounded() throws Exception {
-    EngineIoServer server = EngineIoServer.builder().maxBufferedBytes(BUDGET).pingInterval(Duration.ofSeconds(60)).build();
-    EngineIoNettyServer running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
+    EngineIoServer server =
+        EngineIoServer.builder()
+            .maxBufferedBytes(BUDGET)
+            .pingInterval(Duration.ofSeconds(60))
+            .build();
+    EngineIoNettyServer running =
+        EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).start();
     try (RawClient c = RawClient.connect("127.0.0.1", running.port(), 8 * 1024)) {
       assertThat(c.upgrade("/engine.io/?EIO=4&transport=websocket").status()).isEqualTo(101);
       EngineIoSocket s = server.socket(RawClient.sidOf(c.readText())).orElseThrow();
@@ -83,10 +88,30 @@ class SlowConsumerTest {
       assertThat(s.bufferedAmount()).isZero();
       assertThat(s.isWritable()).isTrue();
       System.out.println(
-          "FIGURES: SlowConsumerTest REJECT budget=" + Heap.mib(BUDGET) + " offered=" + Heap.mib((long) OFFERED * MESSAGE) + " queued="
-              + queued + " bufferFull=" + full + " maxBufferedAmount=" + maxBuffered + " heapBefore=" + Heap.mib(before)
-              + " heapSaturated=" + Heap.mib(during) + " growth=" + Heap.mib(growth) + " (bound " + Heap.mib(3 * BUDGET)
-              + ") nettyDirectMemory=" + Heap.mib(directBefore) + "->" + Heap.mib(directDuring) + " deliveredInOrderAfterResume=" + queued);
+          "FIGURES: SlowConsumerTest REJECT budget="
+              + Heap.mib(BUDGET)
+              + " offered="
+              + Heap.mib((long) OFFERED * MESSAGE)
+              + " queued="
+              + queued
+              + " bufferFull="
+              + full
+              + " maxBufferedAmount="
+              + maxBuffered
+              + " heapBefore="
+              + Heap.mib(before)
+              + " heapSaturated="
+              + Heap.mib(during)
+              + " growth="
+              + Heap.mib(growth)
+              + " (bound "
+              + Heap.mib(3 * BUDGET)
+              + ") nettyDirectMemory="
+              + Heap.mib(directBefore)
+              + "->"
+              + Heap.mib(directDuring)
+              + " deliveredInOrderAfterResume="
+              + queued);
     } finally {
       running.close();
     }
@@ -101,9 +126,16 @@ class SlowConsumerTest {
             .pingInterval(Duration.ofSeconds(60))
             .build();
     AtomicReference<String> closed = new AtomicReference<>();
-    server.onConnection(s -> s.onClose((reason, description) -> closed.set(reason.wireName() + ": " + description)));
+    server.onConnection(
+        s ->
+            s.onClose((reason, description) -> closed.set(reason.wireName() + ": " + description)));
     EngineIoNettyServer running =
-        EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(2).webSocketCloseTimeout(Duration.ofMillis(500)).start();
+        EngineIoNettyServer.builder(server)
+            .host("127.0.0.1")
+            .port(0)
+            .ioThreads(2)
+            .webSocketCloseTimeout(Duration.ofMillis(500))
+            .start();
     try (RawClient c = RawClient.connect("127.0.0.1", running.port(), 8 * 1024)) {
       assertThat(c.upgrade("/engine.io/?EIO=4&transport=websocket").status()).isEqualTo(101);
       EngineIoSocket s = server.socket(RawClient.sidOf(c.readText())).orElseThrow();
@@ -126,15 +158,31 @@ class SlowConsumerTest {
       while ((closed.get() == null || running.connectionCount() > 0) && System.nanoTime() < end) {
         Thread.sleep(10);
       }
-      assertThat(closed.get()).isEqualTo(DisconnectReason.SEND_BUFFER_OVERFLOW.wireName() + ": more than " + BUDGET + " bytes queued");
+      assertThat(closed.get())
+          .isEqualTo(
+              DisconnectReason.SEND_BUFFER_OVERFLOW.wireName()
+                  + ": more than "
+                  + BUDGET
+                  + " bytes queued");
       assertThat(running.connectionCount()).as("the TCP connection is closed too").isZero();
       assertThat(server.socketCount()).isZero();
       long after = Heap.usedAfterGc();
       assertThat(after - before).as("memory given back").isLessThan(BUDGET / 2);
       System.out.println(
-          "FIGURES: SlowConsumerTest CLOSE budget=" + Heap.mib(BUDGET) + " queuedBeforeOverflow=" + queued + " sendsTried=" + i
-              + " closeReason=\"" + closed.get() + "\" connectionsAfter=" + running.connectionCount() + " heapBefore="
-              + Heap.mib(before) + " heapAfter=" + Heap.mib(after));
+          "FIGURES: SlowConsumerTest CLOSE budget="
+              + Heap.mib(BUDGET)
+              + " queuedBeforeOverflow="
+              + queued
+              + " sendsTried="
+              + i
+              + " closeReason=\""
+              + closed.get()
+              + "\" connectionsAfter="
+              + running.connectionCount()
+              + " heapBefore="
+              + Heap.mib(before)
+              + " heapAfter="
+              + Heap.mib(after));
     } finally {
       running.close();
     }

@@ -62,10 +62,28 @@ class TlsTest {
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process p =
         new ProcessBuilder(
-                keytool.toString(), "-genkeypair", "-alias", "eio4j", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", new String(PASSWORD),
-                "-keypass", new String(PASSWORD))
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "eio4j",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD))
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,16 +101,21 @@ class TlsTest {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("eio4j", cert);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     trusting = SSLContext.getInstance("TLS");
     trusting.init(null, tmf.getTrustManagers(), null);
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   @AfterEach
@@ -104,10 +127,11 @@ class TlsTest {
 
   private EngineIoServer echo(List<EngineIoSocket> sockets) {
     EngineIoServer server = EngineIoServer.builder().build();
-    server.onConnection(s -> {
-      sockets.add(s);
-      s.onMessage(s::send);
-    });
+    server.onConnection(
+        s -> {
+          sockets.add(s);
+          s.onMessage(s::send);
+        });
     return server;
   }
 
@@ -115,7 +139,8 @@ class TlsTest {
   @ValueSource(strings = {"keystore", "pem"})
   void pollingAndWebSocketOverTls(String source) throws Exception {
     List<EngineIoSocket> sockets = new CopyOnWriteArrayList<>();
-    EngineIoNettyServer.Builder b = EngineIoNettyServer.builder(echo(sockets)).host("127.0.0.1").port(0).ioThreads(2);
+    EngineIoNettyServer.Builder b =
+        EngineIoNettyServer.builder(echo(sockets)).host("127.0.0.1").port(0).ioThreads(2);
     if (source.equals("pem")) {
       b.tls(certPem, keyPem);
     } else {
@@ -124,11 +149,17 @@ class TlsTest {
     running = b.start();
     int port = running.port();
     HttpClient http =
-        HttpClient.newBuilder().sslContext(trusting).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.newBuilder()
+            .sslContext(trusting)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     String base = "https://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling";
 
     long t0 = System.nanoTime();
-    HttpResponse<String> hs = http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> hs =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString());
     long handshakeMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(hs.statusCode()).isEqualTo(200);
     assertThat(hs.body()).startsWith("0{\"sid\":");
@@ -137,10 +168,15 @@ class TlsTest {
     String q = base + "&sid=" + sid;
     HttpResponse<String> post =
         http.send(
-            HttpRequest.newBuilder(URI.create(q)).POST(HttpRequest.BodyPublishers.ofString("4hello over tls")).header("Content-Type", "text/plain;charset=UTF-8").build(),
+            HttpRequest.newBuilder(URI.create(q))
+                .POST(HttpRequest.BodyPublishers.ofString("4hello over tls"))
+                .header("Content-Type", "text/plain;charset=UTF-8")
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(post.body()).isEqualTo("ok");
-    HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(q)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get =
+        http.send(
+            HttpRequest.newBuilder(URI.create(q)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(get.body()).isEqualTo("4hello over tls");
     assertThat(sockets).hasSize(1);
     assertThat(sockets.get(0).request().secure()).isTrue();
@@ -172,19 +208,40 @@ class TlsTest {
     assertThat(sockets.get(1).request().secure()).isTrue();
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
     System.out.println(
-        "FIGURES: TlsTest source=" + source + " protocol=" + tls.getProtocol() + " cipher=" + tls.getCipherSuite()
-            + " handshakeMs=" + handshakeMs + " pollingEcho=ok wssEcho=ok");
+        "FIGURES: TlsTest source="
+            + source
+            + " protocol="
+            + tls.getProtocol()
+            + " cipher="
+            + tls.getCipherSuite()
+            + " handshakeMs="
+            + handshakeMs
+            + " pollingEcho=ok wssEcho=ok");
   }
 
   @Test
   void aClientThatDoesNotTrustTheCertificateIsRefused() throws Exception {
-    running = EngineIoNettyServer.builder(echo(new CopyOnWriteArrayList<>())).host("127.0.0.1").port(0).tls(keyStore, PASSWORD).start();
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // the JDK's default trust
+    running =
+        EngineIoNettyServer.builder(echo(new CopyOnWriteArrayList<>()))
+            .host("127.0.0.1")
+            .port(0)
+            .tls(keyStore, PASSWORD)
+            .start();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build(); // the JDK's default trust
     CompletableFuture<HttpResponse<String>> f =
         http.sendAsync(
-            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + running.port() + "/engine.io/?EIO=4&transport=polling")).build(),
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "https://127.0.0.1:"
+                            + running.port()
+                            + "/engine.io/?EIO=4&transport=polling"))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasStackTraceContaining("PKIX path building failed");
+    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+        .hasStackTraceContaining("PKIX path building failed");
     assertThat(running.server().socketCount()).isZero();
   }
 
@@ -202,17 +259,24 @@ class TlsTest {
       assertThat(c.awaitEof(Duration.ofSeconds(5))).isTrue();
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(ms).isBetween(250L, 3_000L);
-      System.out.println("FIGURES: TlsTest silent TCP connection closed after " + ms + " ms (deadline 300 ms)");
+      System.out.println(
+          "FIGURES: TlsTest silent TCP connection closed after " + ms + " ms (deadline 300 ms)");
     }
     assertThat(LogCapture.linesContaining("request head not complete within 300 ms")).isNotEmpty();
   }
 
   @Test
   void unreadableFilesAreReportedClearly() {
-    assertThatThrownBy(() -> EngineIoNettyServer.builder(EngineIoServer.builder().build()).tls(dir.resolve("missing.p12"), PASSWORD))
+    assertThatThrownBy(
+            () ->
+                EngineIoNettyServer.builder(EngineIoServer.builder().build())
+                    .tls(dir.resolve("missing.p12"), PASSWORD))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("cannot load TLS key store");
-    assertThatThrownBy(() -> EngineIoNettyServer.builder(EngineIoServer.builder().build()).tls(dir.resolve("missing.pem"), keyPem))
+    assertThatThrownBy(
+            () ->
+                EngineIoNettyServer.builder(EngineIoServer.builder().build())
+                    .tls(dir.resolve("missing.pem"), keyPem))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("cannot load TLS certificate");
   }

@@ -47,7 +47,8 @@ class UpgradeRaceTest {
   /** Opens a WebSocket for {@code sid} and completes the probe and the upgrade. */
   private static RawClient upgraded(String sid) throws IOException {
     RawClient ws = RawClient.connect(running.port()).timeout(IO);
-    assertThat(ws.upgrade("/engine.io/?EIO=4&transport=websocket&sid=" + sid).status()).isEqualTo(101);
+    assertThat(ws.upgrade("/engine.io/?EIO=4&transport=websocket&sid=" + sid).status())
+        .isEqualTo(101);
     ws.sendText("2probe");
     assertThat(ws.readText()).isEqualTo("3probe");
     return ws;
@@ -73,7 +74,8 @@ class UpgradeRaceTest {
         }
       }
     }
-    System.out.println("FIGURES: UpgradeRaceTest " + iterations + " GETs sent right after 5: all 400");
+    System.out.println(
+        "FIGURES: UpgradeRaceTest " + iterations + " GETs sent right after 5: all 400");
   }
 
   @Test
@@ -81,10 +83,12 @@ class UpgradeRaceTest {
   void aSecondWebSocketAfterTheUpgradeCompletesItsHandshakeAndIsClosed() throws Exception {
     try (RawClient http = RawClient.connect(running.port()).timeout(IO)) {
       String sid = handshake(http);
-      try (RawClient first = upgraded(sid); RawClient second = RawClient.connect(running.port()).timeout(IO)) {
+      try (RawClient first = upgraded(sid);
+          RawClient second = RawClient.connect(running.port()).timeout(IO)) {
         first.sendText("5");
         first.sendText("4one");
-        assertThat(first.readText()).isEqualTo("4one"); // upgraded: the echo comes over the WebSocket
+        assertThat(first.readText())
+            .isEqualTo("4one"); // upgraded: the echo comes over the WebSocket
 
         RawClient.Response r = second.upgrade("/engine.io/?EIO=4&transport=websocket&sid=" + sid);
         assertThat(r.status()).as("%s", r).isEqualTo(101);

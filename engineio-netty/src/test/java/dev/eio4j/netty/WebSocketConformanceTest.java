@@ -42,7 +42,8 @@ class WebSocketConformanceTest {
   static final int RSV2 = 0x20;
   static final int CONTINUATION = 0;
   static final String WS = "/engine.io/?EIO=4&transport=websocket";
-  static final String DEFLATE = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits";
+  static final String DEFLATE =
+      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits";
   static EngineIoServer server;
   static EngineIoNettyServer running;
   static final BlockingQueue<String> opened = new LinkedBlockingQueue<>();
@@ -58,16 +59,26 @@ class WebSocketConformanceTest {
             .maxHttpBufferSize(MAX)
             .perMessageDeflate(true)
             .build();
-    server.onConnection(s -> {
-      opened.add(s.id());
-      s.onMessage(m -> {
-        messages.add(m.text());
-        s.send(m.text());
-      });
-      s.onClose((reason, description) -> closes.put(s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
-    });
+    server.onConnection(
+        s -> {
+          opened.add(s.id());
+          s.onMessage(
+              m -> {
+                messages.add(m.text());
+                s.send(m.text());
+              });
+          s.onClose(
+              (reason, description) ->
+                  closes.put(
+                      s.id(), reason.wireName() + (description == null ? "" : ": " + description)));
+        });
     running =
-        EngineIoNettyServer.builder(server).host("127.0.0.1").port(0).ioThreads(1).webSocketCloseTimeout(Duration.ofSeconds(2)).start();
+        EngineIoNettyServer.builder(server)
+            .host("127.0.0.1")
+            .port(0)
+            .ioThreads(1)
+            .webSocketCloseTimeout(Duration.ofSeconds(2))
+            .start();
   }
 
   @AfterAll
@@ -174,7 +185,8 @@ class WebSocketConformanceTest {
       out[i] = o.toByteArray();
     }
     byte[] last = out[parts.length - 1];
-    assertThat(Arrays.copyOfRange(last, last.length - 4, last.length)).isEqualTo(bytes(0, 0, 0xff, 0xff));
+    assertThat(Arrays.copyOfRange(last, last.length - 4, last.length))
+        .isEqualTo(bytes(0, 0, 0xff, 0xff));
     out[parts.length - 1] = Arrays.copyOf(last, last.length - 4);
     return List.of(out);
   }
@@ -183,7 +195,12 @@ class WebSocketConformanceTest {
   static void sendDeflated(RawClient c, byte[]... parts) throws IOException {
     List<byte[]> z = deflate(parts);
     for (int i = 0; i < z.size(); i++) {
-      c.write(frame(i == z.size() - 1, i == 0 ? RSV1 : 0, i == 0 ? RawClient.TEXT : CONTINUATION, z.get(i)));
+      c.write(
+          frame(
+              i == z.size() - 1,
+              i == 0 ? RSV1 : 0,
+              i == 0 ? RawClient.TEXT : CONTINUATION,
+              z.get(i)));
     }
   }
 
@@ -223,7 +240,9 @@ class WebSocketConformanceTest {
       sb.append((char) ('!' + rnd.nextInt(90)));
     }
     String atLimit = sb.toString();
-    assertThat(deflate(utf8(atLimit)).get(0).length).as("deflate gains nothing").isGreaterThan(MAX * 3 / 4);
+    assertThat(deflate(utf8(atLimit)).get(0).length)
+        .as("deflate gains nothing")
+        .isGreaterThan(MAX * 3 / 4);
     try (RawClient c = open(true)) {
       sid();
       sendDeflated(c, utf8(atLimit));
@@ -258,9 +277,11 @@ class WebSocketConformanceTest {
   @Test
   void withoutContextTakeoverEachMessageStandsAlone() throws Exception {
     try (RawClient c = RawClient.connect(running.port())) {
-      RawClient.Response r = c.upgrade(WS, "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover");
+      RawClient.Response r =
+          c.upgrade(WS, "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover");
       assertThat(r.status()).isEqualTo(101);
-      // the server need not agree to the hint; a client that asked for it starts each message anew either way
+      // the server need not agree to the hint; a client that asked for it starts each message anew
+      // either way
       assertThat(r.header("Sec-WebSocket-Extensions")).startsWith("permessage-deflate");
       sid();
       sendDeflated(c, utf8("4first"));
@@ -317,17 +338,26 @@ class WebSocketConformanceTest {
         Arguments.of("an encoded surrogate", List.of(bytes('4', 0xed, 0xa0, 0x80))),
         Arguments.of("a code point past U+10FFFF", List.of(bytes('4', 0xf4, 0x90, 0x80, 0x80))),
         Arguments.of("a sequence cut at the end", List.of(bytes('4', 0xe2, 0x82))),
-        Arguments.of("across fragments, broken in the second", List.of(bytes('4', 0xe2, 0x82), bytes(0x28))),
-        Arguments.of("across fragments, cut at the end of the message", List.of(bytes('4', 'a'), bytes('b', 0xe2, 0x82))));
+        Arguments.of(
+            "across fragments, broken in the second", List.of(bytes('4', 0xe2, 0x82), bytes(0x28))),
+        Arguments.of(
+            "across fragments, cut at the end of the message",
+            List.of(bytes('4', 'a'), bytes('b', 0xe2, 0x82))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidUtf8")
-  void invalidUtf8InATextMessageIsClosedWith1007(String name, List<byte[]> fragments) throws Exception {
+  void invalidUtf8InATextMessageIsClosedWith1007(String name, List<byte[]> fragments)
+      throws Exception {
     try (RawClient c = open(false)) {
       String sid = sid();
       for (int i = 0; i < fragments.size(); i++) {
-        c.write(frame(i == fragments.size() - 1, 0, i == 0 ? RawClient.TEXT : CONTINUATION, fragments.get(i)));
+        c.write(
+            frame(
+                i == fragments.size() - 1,
+                0,
+                i == 0 ? RawClient.TEXT : CONTINUATION,
+                fragments.get(i)));
       }
       assertThat(c.awaitClose()).isEqualTo(1007);
       assertThat(awaitClose(sid)).startsWith("transport error");
@@ -353,7 +383,12 @@ class WebSocketConformanceTest {
       sid();
       // one byte per fragment: every multi-byte character is split, with a ping in the middle
       for (int i = 0; i < text.length; i++) {
-        c.write(frame(i == text.length - 1, 0, i == 0 ? RawClient.TEXT : CONTINUATION, new byte[] {text[i]}));
+        c.write(
+            frame(
+                i == text.length - 1,
+                0,
+                i == 0 ? RawClient.TEXT : CONTINUATION,
+                new byte[] {text[i]}));
         if (i == 2) {
           c.write(frame(true, 0, RawClient.PING, utf8("mid-message")));
         }
@@ -370,17 +405,27 @@ class WebSocketConformanceTest {
     return Stream.of(
         Arguments.of("a ping over 125 bytes", frame(true, 0, RawClient.PING, big)),
         Arguments.of("a fragmented ping", frame(false, 0, RawClient.PING, utf8("p"))),
-        Arguments.of("a close over 125 bytes", frame(true, 0, RawClient.CLOSE, concat(bytes(0x03, 0xe8), big))),
+        Arguments.of(
+            "a close over 125 bytes",
+            frame(true, 0, RawClient.CLOSE, concat(bytes(0x03, 0xe8), big))),
         Arguments.of("reserved data opcode 3", frame(true, 0, 3, utf8("4x"))),
         Arguments.of("reserved control opcode 0xB", frame(true, 0, 0xb, utf8("x"))),
-        Arguments.of("RSV1 without permessage-deflate", frame(true, RSV1, RawClient.TEXT, utf8("4x"))),
+        Arguments.of(
+            "RSV1 without permessage-deflate", frame(true, RSV1, RawClient.TEXT, utf8("4x"))),
         Arguments.of("RSV2", frame(true, RSV2, RawClient.TEXT, utf8("4x"))),
         Arguments.of("RSV3", frame(true, 0x10, RawClient.TEXT, utf8("4x"))),
-        Arguments.of("a continuation with nothing to continue", frame(true, 0, CONTINUATION, utf8("4x"))),
-        Arguments.of("a new message inside a fragmented one", concat(frame(false, 0, RawClient.TEXT, utf8("4a")), frame(true, 0, RawClient.TEXT, utf8("4b")))),
+        Arguments.of(
+            "a continuation with nothing to continue", frame(true, 0, CONTINUATION, utf8("4x"))),
+        Arguments.of(
+            "a new message inside a fragmented one",
+            concat(
+                frame(false, 0, RawClient.TEXT, utf8("4a")),
+                frame(true, 0, RawClient.TEXT, utf8("4b")))),
         Arguments.of("a close with a one-byte body", frame(true, 0, RawClient.CLOSE, bytes(0x03))),
-        Arguments.of("close code 1005 (never sent)", frame(true, 0, RawClient.CLOSE, bytes(0x03, 0xed))),
-        Arguments.of("close code 1006 (never sent)", frame(true, 0, RawClient.CLOSE, bytes(0x03, 0xee))),
+        Arguments.of(
+            "close code 1005 (never sent)", frame(true, 0, RawClient.CLOSE, bytes(0x03, 0xed))),
+        Arguments.of(
+            "close code 1006 (never sent)", frame(true, 0, RawClient.CLOSE, bytes(0x03, 0xee))),
         Arguments.of("close code 999", frame(true, 0, RawClient.CLOSE, bytes(0x03, 0xe7))),
         Arguments.of("close code 5000", frame(true, 0, RawClient.CLOSE, bytes(0x13, 0x88))),
         Arguments.of("an unmasked frame", RawClient.frame(RawClient.TEXT, utf8("4x"), false)));

@@ -72,13 +72,17 @@ public final class DemoPage implements HttpFallback {
     Map<String, byte[]> files = readTree(loader, RESOURCE_ROOT);
     byte[] index = files.get("index.html");
     if (index == null) {
-      throw new IllegalStateException("class-path resource " + RESOURCE_ROOT + "/index.html is missing");
+      throw new IllegalStateException(
+          "class-path resource " + RESOURCE_ROOT + "/index.html is missing");
     }
     String html = new String(index, StandardCharsets.UTF_8);
     if (!html.contains(PATH_META)) {
       throw new IllegalStateException(RESOURCE_ROOT + "/index.html lacks " + PATH_META);
     }
-    html = html.replace(PATH_META, "<meta name=\"eio-path\" content=\"" + escapeAttribute(engineIoPath) + "\">");
+    html =
+        html.replace(
+            PATH_META,
+            "<meta name=\"eio-path\" content=\"" + escapeAttribute(engineIoPath) + "\">");
     Map<String, Asset> m = new TreeMap<>();
     files.forEach((name, body) -> m.put(URL_PREFIX + name, asset(name, body)));
     Asset page = asset("index.html", html.getBytes(StandardCharsets.UTF_8));
@@ -101,7 +105,11 @@ public final class DemoPage implements HttpFallback {
     }
     String method = request.method();
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      return new Response(405, "text/plain; charset=UTF-8", "Method Not Allowed".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "GET, HEAD"));
+      return new Response(
+          405,
+          "text/plain; charset=UTF-8",
+          "Method Not Allowed".getBytes(StandardCharsets.UTF_8),
+          Map.of("Allow", "GET, HEAD"));
     }
     Map<String, String> headers = headers(a);
     if (matches(request.header("If-None-Match"), a.etag())) {
@@ -119,7 +127,8 @@ public final class DemoPage implements HttpFallback {
           "Referrer-Policy", "no-referrer",
           "Content-Security-Policy", CSP);
     }
-    return Map.of("ETag", a.etag(), "Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
+    return Map.of(
+        "ETag", a.etag(), "Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
   }
 
   private static boolean matches(String ifNoneMatch, String etag) {
@@ -155,7 +164,10 @@ public final class DemoPage implements HttpFallback {
   }
 
   private static String escapeAttribute(String s) {
-    return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    return s.replace("&", "&amp;")
+        .replace("\"", "&quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;");
   }
 
   /** Every file under the class-path folder {@code root}, by path relative to it ('/'-separated). */

@@ -40,23 +40,41 @@ public final class Main {
       return;
     }
     Logger log = LoggerFactory.getLogger(Main.class);
-    MetricsEndpoint metrics = config.metrics() ? new MetricsEndpoint(new DemoPage(config.options())) : null; // --metrics
-    EngineIoServer server = EngineIoServer.create(metrics == null ? config.options() : metrics.observe(config.options()));
+    MetricsEndpoint metrics =
+        config.metrics() ? new MetricsEndpoint(new DemoPage(config.options())) : null; // --metrics
+    EngineIoServer server =
+        EngineIoServer.create(
+            metrics == null ? config.options() : metrics.observe(config.options()));
     if (config.socketio()) {
       SocketIoDemo.install(
-          SocketIoServer.attach(server, SocketIoOptions.builder().connectTimeout(config.connectTimeout()).build()));
+          SocketIoServer.attach(
+              server, SocketIoOptions.builder().connectTimeout(config.connectTimeout()).build()));
     } else {
       server.onConnection(
           socket -> {
-            log.info("open {} (v{}, {}) from {}", socket.id(), socket.protocol().number(), socket.transport().wireName(), socket.request().remoteAddress());
+            log.info(
+                "open {} (v{}, {}) from {}",
+                socket.id(),
+                socket.protocol().number(),
+                socket.transport().wireName(),
+                socket.request().remoteAddress());
             socket.onMessage(socket::send);
             socket.onUpgrade(t -> log.info("upgrade {} -> {}", socket.id(), t.wireName()));
-            socket.onClose((reason, description) -> log.info("close {}: {}{}", socket.id(), reason.wireName(), description == null ? "" : " (" + description + ")"));
+            socket.onClose(
+                (reason, description) ->
+                    log.info(
+                        "close {}: {}{}",
+                        socket.id(),
+                        reason.wireName(),
+                        description == null ? "" : " (" + description + ")"));
           });
     }
     HttpFallback pages = metrics != null ? metrics : new DemoPage(config.options());
     EngineIoNettyServer.Builder builder =
-        EngineIoNettyServer.builder(server).host(config.host()).port(config.port()).fallback(readiness(server, pages));
+        EngineIoNettyServer.builder(server)
+            .host(config.host())
+            .port(config.port())
+            .fallback(readiness(server, pages));
     if (config.tls() != null) {
       try {
         config.tls().applyTo(builder);
@@ -82,14 +100,29 @@ public final class Main {
     if (config.tls() != null) {
       log.info("tls: {}", config.tls());
     }
-    log.info("readiness: {}://{}:{}{}", scheme, "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), READY_PATH);
-    log.info("demo page: {}://{}:{}/", scheme, "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port());
+    log.info(
+        "readiness: {}://{}:{}{}",
+        scheme,
+        "0.0.0.0".equals(config.host()) ? "localhost" : config.host(),
+        running.port(),
+        READY_PATH);
+    log.info(
+        "demo page: {}://{}:{}/",
+        scheme,
+        "0.0.0.0".equals(config.host()) ? "localhost" : config.host(),
+        running.port());
     if (metrics != null) {
-      log.info("metrics: {}://{}:{}{}", scheme, "0.0.0.0".equals(config.host()) ? "localhost" : config.host(), running.port(), MetricsEndpoint.PATH);
+      log.info(
+          "metrics: {}://{}:{}{}",
+          scheme,
+          "0.0.0.0".equals(config.host()) ? "localhost" : config.host(),
+          running.port(),
+          MetricsEndpoint.PATH);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> shutdown(server, running, config, log, stop), "eio4j-shutdown"));
+        .addShutdownHook(
+            new Thread(() -> shutdown(server, running, config, log, stop), "eio4j-shutdown"));
     stop.await();
   }
 
@@ -99,7 +132,12 @@ public final class Main {
    * within {@code --shutdown-timeout}: the port is freed at once, what is queued is written, and the
    * sessions still open at the deadline are ended.
    */
-  static void shutdown(EngineIoServer server, EngineIoNettyServer running, ServerConfig config, Logger log, CountDownLatch stop) {
+  static void shutdown(
+      EngineIoServer server,
+      EngineIoNettyServer running,
+      ServerConfig config,
+      Logger log,
+      CountDownLatch stop) {
     long t0 = System.nanoTime();
     try {
       long window = config.drainWindow().toMillis();
@@ -116,7 +154,10 @@ public final class Main {
         }
       }
       int open = server.socketCount();
-      log.info("shutting down: closing {} session(s) within {} ms", open, config.shutdownTimeout().toMillis());
+      log.info(
+          "shutting down: closing {} session(s) within {} ms",
+          open,
+          config.shutdownTimeout().toMillis());
       running.close(config.shutdownTimeout());
       log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
     } finally {
@@ -130,7 +171,9 @@ public final class Main {
       if (READY_PATH.equals(request.path())) {
         boolean ready = server.isReady();
         return new HttpFallback.Response(
-            ready ? 200 : 503, "text/plain; charset=UTF-8", (ready ? "ready" : "draining").getBytes(StandardCharsets.US_ASCII),
+            ready ? 200 : 503,
+            "text/plain; charset=UTF-8",
+            (ready ? "ready" : "draining").getBytes(StandardCharsets.US_ASCII),
             Map.of("Cache-Control", "no-store"));
       }
       return next.handle(request);
@@ -152,13 +195,25 @@ public final class Main {
     row(out, "--path PATH", "Engine.IO path (/socket.io with --socketio) [" + d.path() + "]");
     row(out, "--ping-interval MS", "heartbeat interval [" + d.pingInterval().toMillis() + "]");
     row(out, "--ping-timeout MS", "heartbeat timeout [" + d.pingTimeout().toMillis() + "]");
-    row(out, "--upgrade-timeout MS", "time allowed for the upgrade [" + d.upgradeTimeout().toMillis() + "]");
-    row(out, "--max-http-buffer-size BYTES", "largest POST body / WebSocket frame [" + d.maxHttpBufferSize() + "]");
+    row(
+        out,
+        "--upgrade-timeout MS",
+        "time allowed for the upgrade [" + d.upgradeTimeout().toMillis() + "]");
+    row(
+        out,
+        "--max-http-buffer-size BYTES",
+        "largest POST body / WebSocket frame [" + d.maxHttpBufferSize() + "]");
     row(out, "--transports LIST", "comma-separated: polling,websocket [polling,websocket]");
     row(out, "--allow-eio3 / --no-allow-eio3", "serve protocol v3 clients [on]");
     row(out, "--no-upgrades", "do not offer the upgrade to WebSocket [upgrades on]");
-    row(out, "--cors-origin LIST", "allow cross-origin callers: comma-separated origins, repeatable; * for any [CORS off]");
-    row(out, "--cors-credentials", "send Access-Control-Allow-Credentials; needs listed origins, not * [off]");
+    row(
+        out,
+        "--cors-origin LIST",
+        "allow cross-origin callers: comma-separated origins, repeatable; * for any [CORS off]");
+    row(
+        out,
+        "--cors-credentials",
+        "send Access-Control-Allow-Credentials; needs listed origins, not * [off]");
     row(out, "--cookie [NAME]", "set the session cookie (name io unless given) [off]");
     row(out, "--initial-packet TEXT", "message sent right after the handshake [none]");
     row(out, "--no-http-compression", "do not gzip/deflate polling responses [on, >= 1024 bytes]");
@@ -166,15 +221,30 @@ public final class Main {
     row(out, "--metrics", "serve Prometheus metrics at GET /metrics [off]");
     row(out, "--max-sessions N", "most sessions open at once; over it 503 [0: unlimited]");
     row(out, "--overflow-policy P", "reject | close: a send beyond the outbound budget [reject]");
-    row(out, "--drain-window MS", "on SIGTERM, drain first: close sessions spread over this window [0: no drain]");
+    row(
+        out,
+        "--drain-window MS",
+        "on SIGTERM, drain first: close sessions spread over this window [0: no drain]");
     row(out, "--shutdown-timeout MS", "on SIGTERM, time allowed for the graceful close [5000]");
-    row(out, "--tls-cert FILE", "serve HTTPS/WSS: PEM certificate chain, leaf first; with --tls-key [plain HTTP]");
+    row(
+        out,
+        "--tls-cert FILE",
+        "serve HTTPS/WSS: PEM certificate chain, leaf first; with --tls-key [plain HTTP]");
     row(out, "--tls-key FILE", "the certificate's PEM private key (PKCS#8, unencrypted)");
-    row(out, "--tls-keystore FILE", "serve HTTPS/WSS from a PKCS#12 key store holding one key; with --tls-keystore-password");
+    row(
+        out,
+        "--tls-keystore FILE",
+        "serve HTTPS/WSS from a PKCS#12 key store holding one key; with --tls-keystore-password");
     row(out, "--tls-keystore-password PW", "opens the key store and its key");
-    row(out, "--socketio", "run the Socket.IO (v5 + v4) demo app at /socket.io/ instead of the echo server;"
-        + " no /socket.io-recovery/ (no connection state recovery yet) [off]");
-    row(out, "--connect-timeout MS", "--socketio: close a connection that joined no namespace within this time [45000]");
+    row(
+        out,
+        "--socketio",
+        "run the Socket.IO (v5 + v4) demo app at /socket.io/ instead of the echo server;"
+            + " no /socket.io-recovery/ (no connection state recovery yet) [off]");
+    row(
+        out,
+        "--connect-timeout MS",
+        "--socketio: close a connection that joined no namespace within this time [45000]");
     row(out, "--help", "print this help");
   }
 

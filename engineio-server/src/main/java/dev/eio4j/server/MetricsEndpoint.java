@@ -24,7 +24,8 @@ final class MetricsEndpoint implements HttpFallback {
   static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
   static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final EngineIoMetrics metrics = new EngineIoMetrics();
   private final HttpFallback next;
 
@@ -53,10 +54,15 @@ final class MetricsEndpoint implements HttpFallback {
       return next == null ? null : next.handle(request);
     }
     if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())) {
-      return new Response(405, "text/plain; charset=utf-8", "GET or HEAD\n".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "GET, HEAD"));
+      return new Response(
+          405,
+          "text/plain; charset=utf-8",
+          "GET or HEAD\n".getBytes(StandardCharsets.UTF_8),
+          Map.of("Allow", "GET, HEAD"));
     }
     String accept = request.header("Accept");
-    String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
+    String type =
+        accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
     byte[] body = registry.scrape(type).getBytes(StandardCharsets.UTF_8);
     return new Response(200, type, body, Map.of("Cache-Control", "no-store"));
   }

@@ -28,10 +28,25 @@ record ServerConfig(
     Duration connectTimeout) {
   private static final java.util.Set<String> VALUED =
       java.util.Set.of(
-          "--host", "--port", "--path", "--ping-interval", "--ping-timeout", "--upgrade-timeout",
-          "--max-http-buffer-size", "--transports", "--cors-origin", "--initial-packet", "--max-sessions",
-          "--overflow-policy", "--shutdown-timeout", "--drain-window",
-          "--tls-cert", "--tls-key", "--tls-keystore", "--tls-keystore-password", "--connect-timeout");
+          "--host",
+          "--port",
+          "--path",
+          "--ping-interval",
+          "--ping-timeout",
+          "--upgrade-timeout",
+          "--max-http-buffer-size",
+          "--transports",
+          "--cors-origin",
+          "--initial-packet",
+          "--max-sessions",
+          "--overflow-policy",
+          "--shutdown-timeout",
+          "--drain-window",
+          "--tls-cert",
+          "--tls-key",
+          "--tls-keystore",
+          "--tls-keystore-password",
+          "--connect-timeout");
 
   /** The default path with {@code --socketio}: Socket.IO clients' default. */
   static final String SOCKETIO_PATH = "/socket.io";
@@ -82,10 +97,14 @@ record ServerConfig(
           b.path(v);
           pathGiven = true;
         }
-        case "--ping-interval" -> b.pingInterval(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
-        case "--ping-timeout" -> b.pingTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
-        case "--upgrade-timeout" -> b.upgradeTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
-        case "--max-http-buffer-size" -> b.maxHttpBufferSize(intValue(v, a, 1, Integer.MAX_VALUE - 8));
+        case "--ping-interval" ->
+            b.pingInterval(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
+        case "--ping-timeout" ->
+            b.pingTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
+        case "--upgrade-timeout" ->
+            b.upgradeTimeout(Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE)));
+        case "--max-http-buffer-size" ->
+            b.maxHttpBufferSize(intValue(v, a, 1, Integer.MAX_VALUE - 8));
         case "--transports" -> b.transports(transports(v));
         case "--allow-eio3" -> b.allowEIO3(true);
         case "--no-allow-eio3" -> b.allowEIO3(false);
@@ -105,14 +124,17 @@ record ServerConfig(
         case "--metrics" -> metrics = true;
         case "--max-sessions" -> b.maxSessions(intValue(v, a, 0, Integer.MAX_VALUE));
         case "--overflow-policy" -> b.overflowPolicy(overflowPolicy(v));
-        case "--shutdown-timeout" -> shutdownTimeout = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
-        case "--drain-window" -> drainWindow = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
+        case "--shutdown-timeout" ->
+            shutdownTimeout = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
+        case "--drain-window" ->
+            drainWindow = Duration.ofMillis(intValue(v, a, 0, Integer.MAX_VALUE));
         case "--tls-cert" -> tlsCert = v;
         case "--tls-key" -> tlsKey = v;
         case "--tls-keystore" -> tlsKeyStore = v;
         case "--tls-keystore-password" -> tlsKeyStorePassword = v;
         case "--socketio" -> socketio = true;
-        case "--connect-timeout" -> connectTimeout = Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE));
+        case "--connect-timeout" ->
+            connectTimeout = Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE));
         default -> throw new IllegalArgumentException("unknown flag: " + a);
       }
     }
@@ -143,7 +165,17 @@ record ServerConfig(
     }
     TlsFlags tls = TlsFlags.of(tlsCert, tlsKey, tlsKeyStore, tlsKeyStorePassword);
     try {
-      return new ServerConfig(host, port, b.build(), help, metrics, shutdownTimeout, drainWindow, tls, socketio, connectTimeout);
+      return new ServerConfig(
+          host,
+          port,
+          b.build(),
+          help,
+          metrics,
+          shutdownTimeout,
+          drainWindow,
+          tls,
+          socketio,
+          connectTimeout);
     } catch (IllegalStateException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -191,7 +223,8 @@ record ServerConfig(
     for (String s : list.split(",")) {
       TransportType t = TransportType.fromWireName(s.trim());
       if (t == null) {
-        throw new IllegalArgumentException("unknown transport: " + s.trim() + " (polling, websocket)");
+        throw new IllegalArgumentException(
+            "unknown transport: " + s.trim() + " (polling, websocket)");
       }
       out.add(t);
     }

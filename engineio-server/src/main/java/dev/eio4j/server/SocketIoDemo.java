@@ -1,9 +1,5 @@
 package dev.eio4j.server;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 import dev.eio4j.socketio.ConnectError;
 import dev.eio4j.socketio.Namespace;
 import dev.eio4j.socketio.SocketIoServer;
@@ -17,6 +13,10 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code --socketio} demo app: the namespaces {@code /}, {@code /custom}, every {@code /dyn-<word>}
@@ -43,10 +43,14 @@ final class SocketIoDemo {
     io.of("/private")
         .use(
             socket -> {
-              JsonNode token = socket.handshake().auth() == null ? null : socket.handshake().auth().get("token");
-              if (token == null || !token.isString() || !PRIVATE_TOKEN.equals(token.stringValue())) {
+              JsonNode token =
+                  socket.handshake().auth() == null ? null : socket.handshake().auth().get("token");
+              if (token == null
+                  || !token.isString()
+                  || !PRIVATE_TOKEN.equals(token.stringValue())) {
                 return CompletableFuture.failedFuture(
-                    new ConnectError("Not authorized", JsonNodeFactory.instance.objectNode().put("code", 4001)));
+                    new ConnectError(
+                        "Not authorized", JsonNodeFactory.instance.objectNode().put("code", 4001)));
               }
               return CompletableFuture.completedFuture(null);
             })
@@ -78,7 +82,9 @@ final class SocketIoDemo {
     socket.on("ask", (args, ack) -> ask(socket, args, ack));
     socket.on(
         "server-disconnect",
-        (args, ack) -> socket.disconnect(args.size() > 0 && args.get(0).isBoolean() && args.get(0).booleanValue()));
+        (args, ack) ->
+            socket.disconnect(
+                args.size() > 0 && args.get(0).isBoolean() && args.get(0).booleanValue()));
     socket.onDisconnecting(
         reason -> {
           Set<String> rooms = new LinkedHashSet<>(socket.rooms());
@@ -101,7 +107,11 @@ final class SocketIoDemo {
   private static void broadcast(SocketIoSocket socket, ArrayNode args, dev.eio4j.socketio.Ack ack) {
     JsonNode target = args.get(0);
     JsonNode event = args.get(1);
-    if (target == null || !target.isObject() || event == null || !event.isString() || reserved(event.stringValue())) {
+    if (target == null
+        || !target.isObject()
+        || event == null
+        || !event.isString()
+        || reserved(event.stringValue())) {
       return;
     }
     Set<String> rooms = new LinkedHashSet<>(names(target.get("rooms")));
@@ -138,7 +148,10 @@ final class SocketIoDemo {
   /** {@code ask({event, args, timeout})}: relays a question to the sender and acks with its answer. */
   private static void ask(SocketIoSocket socket, ArrayNode args, dev.eio4j.socketio.Ack ack) {
     JsonNode q = args.get(0);
-    if (q == null || !q.isObject() || !q.path("event").isString() || reserved(q.path("event").stringValue())) {
+    if (q == null
+        || !q.isObject()
+        || !q.path("event").isString()
+        || reserved(q.path("event").stringValue())) {
       return;
     }
     long timeout = Math.min(MAX_ASK_TIMEOUT_MS, Math.max(0, q.path("timeout").asLong(5_000)));
@@ -170,7 +183,13 @@ final class SocketIoDemo {
 
   private static boolean reserved(String event) {
     return switch (event) {
-      case "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener" -> true;
+      case "connect",
+          "connect_error",
+          "disconnect",
+          "disconnecting",
+          "newListener",
+          "removeListener" ->
+          true;
       default -> false;
     };
   }

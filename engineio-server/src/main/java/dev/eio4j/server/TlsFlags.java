@@ -24,7 +24,8 @@ record TlsFlags(Path certificateChain, Path privateKey, Path keyStore, String ke
       return null;
     }
     if ((cert != null || key != null) && (keyStore != null || password != null)) {
-      throw new IllegalArgumentException("give either --tls-cert/--tls-key or --tls-keystore/--tls-keystore-password, not both");
+      throw new IllegalArgumentException(
+          "give either --tls-cert/--tls-key or --tls-keystore/--tls-keystore-password, not both");
     }
     if (keyStore != null || password != null) {
       if (keyStore == null) {
@@ -64,7 +65,9 @@ record TlsFlags(Path certificateChain, Path privateKey, Path keyStore, String ke
   /** Never prints the password. */
   @Override
   public String toString() {
-    return keyStore != null ? "PKCS#12 " + keyStore : "PEM " + certificateChain + " + " + privateKey;
+    return keyStore != null
+        ? "PKCS#12 " + keyStore
+        : "PEM " + certificateChain + " + " + privateKey;
   }
 
   private static Path readable(String flag, String file) {

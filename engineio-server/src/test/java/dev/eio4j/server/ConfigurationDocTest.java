@@ -28,15 +28,20 @@ class ConfigurationDocTest {
   void theFlagsTableIsTheHelp() throws IOException {
     Map<String, String> doc = docTable();
     Map<String, String> help = helpRows();
-    assertThat(help.remove("--help")).isNotNull(); // the doc names it above the table, which it prints
-    assertThat(new TreeSet<>(doc.keySet())).as("flags in docs/configuration.md").isEqualTo(new TreeSet<>(help.keySet()));
+    assertThat(help.remove("--help"))
+        .isNotNull(); // the doc names it above the table, which it prints
+    assertThat(new TreeSet<>(doc.keySet()))
+        .as("flags in docs/configuration.md")
+        .isEqualTo(new TreeSet<>(help.keySet()));
     int checked = 0;
     for (Map.Entry<String, String> row : doc.entrySet()) {
       String stated = row.getValue();
       Matcher number = NUMBER.matcher(stated);
       String expected = !stated.contains(" ") ? stated : number.find() ? number.group() : null;
       if (expected != null) {
-        assertThat(help.get(row.getKey())).as("--help on %s (the doc says %s)", row.getKey(), stated).contains("[" + expected);
+        assertThat(help.get(row.getKey()))
+            .as("--help on %s (the doc says %s)", row.getKey(), stated)
+            .contains("[" + expected);
         checked++;
       }
     }
@@ -55,7 +60,8 @@ class ConfigurationDocTest {
       if (cells.length < 3 || !cells[1].startsWith("`--")) {
         continue;
       }
-      String flags = cells[1].replaceAll("\\([^)]*\\)", ""); // "(repeatable, `*` for any)" names no flag
+      String flags =
+          cells[1].replaceAll("\\([^)]*\\)", ""); // "(repeatable, `*` for any)" names no flag
       Matcher m = FLAG.matcher(flags);
       while (m.find()) {
         rows.put(m.group(), cells[2].replace("`", "").strip());

@@ -26,7 +26,15 @@ class MainFlagErrorTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aBadFlagIsAOneLineErrorAndExitStatus2(String joined) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--host", "127.0.0.1"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--host",
+                "127.0.0.1"));
     command.addAll(List.of(joined.split("\\|")));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * server closes within {@code --shutdown-timeout} and the process exits.
  */
 class MainShutdownTest {
-  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/engine\\.io/");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/engine\\.io/");
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -37,13 +38,25 @@ class MainShutdownTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
-                List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--host", "127.0.0.1", "--port", "0",
-                    "--drain-window", "1000", "--shutdown-timeout", "2000"))
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--drain-window",
+                    "1000",
+                    "--shutdown-timeout",
+                    "2000"))
             .redirectErrorStream(true)
             .start();
     List<String> output = new CopyOnWriteArrayList<>();
     try {
-      BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       int port = -1;
       String line;
       while (port < 0 && (line = r.readLine()) != null) {
@@ -54,22 +67,25 @@ class MainShutdownTest {
         }
       }
       assertThat(port).as("listening line in %s", output).isPositive();
-      Thread reader = new Thread(() -> {
-        try {
-          String l;
-          while ((l = r.readLine()) != null) {
-            output.add(l);
-          }
-        } catch (Exception ignored) {
-          // the process ended
-        }
-      });
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  String l;
+                  while ((l = r.readLine()) != null) {
+                    output.add(l);
+                  }
+                } catch (Exception ignored) {
+                  // the process ended
+                }
+              });
       reader.setDaemon(true);
       reader.start();
 
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       URI ready = URI.create("http://127.0.0.1:" + port + "/ready");
-      HttpResponse<String> before = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> before =
+          http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(before.statusCode()).isEqualTo(200);
       assertThat(before.body()).isEqualTo("ready");
 
@@ -101,17 +117,22 @@ class MainShutdownTest {
       long t0 = System.nanoTime();
       p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
       // the JVM runs its shutdown hook a moment after the signal
-      HttpResponse<String> during = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> during =
+          http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
       while (during.statusCode() == 200 && System.nanoTime() - t0 < 2_000_000_000L) {
         Thread.sleep(5);
-        during = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+        during =
+            http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
       }
       long notReadyMs = (System.nanoTime() - t0) / 1_000_000;
       assertThat(during.statusCode()).isEqualTo(503);
       assertThat(during.body()).isEqualTo("draining");
       HttpResponse<String> refused =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling")).build(),
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling"))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(refused.statusCode()).isEqualTo(503);
 
@@ -130,9 +151,19 @@ class MainShutdownTest {
       assertThat(output).anyMatch(l -> l.contains("draining " + n + " session(s) over 1000 ms"));
       assertThat(output).anyMatch(l -> l.contains("stopped in"));
       System.out.println(
-          "FIGURES: MainShutdownTest SIGTERM with --drain-window 1000: readiness 503 after " + notReadyMs + " ms, handshake 503, " + n
-              + " WebSockets closed between " + first + " and " + last + " ms, process exited after " + exitMs + " ms (exit code "
-              + p.exitValue() + ")");
+          "FIGURES: MainShutdownTest SIGTERM with --drain-window 1000: readiness 503 after "
+              + notReadyMs
+              + " ms, handshake 503, "
+              + n
+              + " WebSockets closed between "
+              + first
+              + " and "
+              + last
+              + " ms, process exited after "
+              + exitMs
+              + " ms (exit code "
+              + p.exitValue()
+              + ")");
     } finally {
       if (p.isAlive()) {
         p.destroyForcibly();

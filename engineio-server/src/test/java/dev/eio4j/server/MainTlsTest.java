@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class MainTlsTest {
-  private static final Pattern LISTENING = Pattern.compile("listening on (https?)://127\\.0\\.0\\.1:(\\d+)/engine\\.io/ ");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (https?)://127\\.0\\.0\\.1:(\\d+)/engine\\.io/ ");
   private static final long WAIT_MS = 60_000;
   @TempDir static Path dir;
   static TestCertificate cert;
@@ -52,10 +53,16 @@ class MainTlsTest {
   void servesTheHandshakeOverHttps(String form) throws Exception {
     List<String> tls =
         form.equals("pem")
-            ? List.of("--tls-cert", cert.certPem().toString(), "--tls-key", cert.keyPem().toString())
-            : List.of("--tls-keystore", cert.keyStore().toString(), "--tls-keystore-password", new String(cert.password()));
+            ? List.of(
+                "--tls-cert", cert.certPem().toString(), "--tls-key", cert.keyPem().toString())
+            : List.of(
+                "--tls-keystore",
+                cert.keyStore().toString(),
+                "--tls-keystore-password",
+                new String(cert.password()));
     // --shutdown-timeout 0: the open session would otherwise hold the stop for the default 5 s
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--shutdown-timeout", "0"));
+    List<String> args =
+        new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--shutdown-timeout", "0"));
     args.addAll(tls);
     Process p = start(args, true);
     try {
@@ -72,7 +79,9 @@ class MainTlsTest {
               .build();
       HttpResponse<String> res =
           https.send(
-              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling"))
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "https://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling"))
                   .timeout(Duration.ofSeconds(30))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -85,7 +94,11 @@ class MainTlsTest {
       assertThatThrownBy(
               () ->
                   plain.send(
-                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling"))
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "http://127.0.0.1:"
+                                      + port
+                                      + "/engine.io/?EIO=4&transport=polling"))
                           .timeout(Duration.ofSeconds(30))
                           .build(),
                       HttpResponse.BodyHandlers.ofString()))
@@ -106,7 +119,14 @@ class MainTlsTest {
   @Test
   void anUnreadableFileIsAOneLineErrorWithStatus2() throws Exception {
     Path missing = dir.resolve("no-such-key.pem");
-    Result r = run("--port", "0", "--tls-cert", cert.certPem().toString(), "--tls-key", missing.toString());
+    Result r =
+        run(
+            "--port",
+            "0",
+            "--tls-cert",
+            cert.certPem().toString(),
+            "--tls-key",
+            missing.toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.stderr()).first().isEqualTo("error: --tls-key: cannot read " + missing);
     assertNoStackTrace(r);
@@ -114,10 +134,21 @@ class MainTlsTest {
 
   @Test
   void aKeyStoreThatDoesNotOpenIsAOneLineErrorWithStatus2() throws Exception {
-    Result r = run("--host", "127.0.0.1", "--port", "0", "--tls-keystore", cert.keyStore().toString(), "--tls-keystore-password", "not-it");
+    Result r =
+        run(
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--tls-keystore",
+            cert.keyStore().toString(),
+            "--tls-keystore-password",
+            "not-it");
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.stderr()).hasSize(1);
-    assertThat(r.stderr().get(0)).startsWith("error: cannot load TLS key store " + cert.keyStore()).doesNotContain("not-it");
+    assertThat(r.stderr().get(0))
+        .startsWith("error: cannot load TLS key store " + cert.keyStore())
+        .doesNotContain("not-it");
     assertThat(r.stdout()).noneMatch(l -> l.contains("listening on"));
     assertNoStackTrace(r);
   }
@@ -125,7 +156,16 @@ class MainTlsTest {
   @Test
   void aFileThatIsNotPemIsAOneLineErrorWithStatus2() throws Exception {
     Path garbage = Files.writeString(dir.resolve("not-a-cert.pem"), "hello\n");
-    Result r = run("--host", "127.0.0.1", "--port", "0", "--tls-cert", garbage.toString(), "--tls-key", cert.keyPem().toString());
+    Result r =
+        run(
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--tls-cert",
+            garbage.toString(),
+            "--tls-key",
+            cert.keyPem().toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.stderr()).hasSize(1);
     assertThat(r.stderr().get(0)).startsWith("error: cannot load TLS certificate " + garbage);
@@ -136,13 +176,23 @@ class MainTlsTest {
   void helpListsTheTlsFlags() throws Exception {
     Result r = run("--help");
     assertThat(r.status()).isZero();
-    assertThat(String.join("\n", r.stdout())).contains("--tls-cert FILE", "--tls-key FILE", "--tls-keystore FILE", "--tls-keystore-password PW");
+    assertThat(String.join("\n", r.stdout()))
+        .contains(
+            "--tls-cert FILE",
+            "--tls-key FILE",
+            "--tls-keystore FILE",
+            "--tls-keystore-password PW");
   }
 
   private static void assertNoStackTrace(Result r) {
     List<String> all = new ArrayList<>(r.stdout());
     all.addAll(r.stderr());
-    assertThat(all).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in thread") || l.startsWith("Caused by:"));
+    assertThat(all)
+        .noneMatch(
+            l ->
+                l.startsWith("\tat ")
+                    || l.contains("Exception in thread")
+                    || l.startsWith("Caused by:"));
   }
 
   record Result(int status, List<String> stdout, List<String> stderr) {}
@@ -162,7 +212,9 @@ class MainTlsTest {
 
   private static Process start(List<String> args, boolean mergeStderr) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
     return new ProcessBuilder(command).redirectErrorStream(mergeStderr).start();
   }
@@ -173,7 +225,8 @@ class MainTlsTest {
     Thread t =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                   q.add(line);
@@ -192,14 +245,16 @@ class MainTlsTest {
 
   private static final String EOF = new String(new char[0]);
 
-  private static Matcher awaitLine(BlockingQueue<String> lines, Pattern pattern) throws InterruptedException {
+  private static Matcher awaitLine(BlockingQueue<String> lines, Pattern pattern)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
     List<String> seen = new ArrayList<>();
     while (true) {
       long left = deadline - System.nanoTime();
       String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
       if (line == null || line == EOF) {
-        throw new AssertionError("the server printed no line matching " + pattern + "; output: " + seen);
+        throw new AssertionError(
+            "the server printed no line matching " + pattern + "; output: " + seen);
       }
       seen.add(line);
       Matcher m = pattern.matcher(line);

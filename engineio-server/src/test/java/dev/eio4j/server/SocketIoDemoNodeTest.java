@@ -24,9 +24,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the build: namespaces, auth, events, acks, rooms, broadcasts, asks, server disconnects and peer-left.
  */
 class SocketIoDemoNodeTest {
-  private static final Pattern LISTENING = Pattern.compile("Socket\\.IO demo listening on http://127\\.0\\.0\\.1:(\\d+)/socket\\.io/ ");
-  private static final Path NODE_MODULES = Path.of("..", "socketio-core", "node", "node_modules").toAbsolutePath().normalize();
-  private static final Path DRIVER = Path.of("src", "test", "node", "demo-client.js").toAbsolutePath();
+  private static final Pattern LISTENING =
+      Pattern.compile("Socket\\.IO demo listening on http://127\\.0\\.0\\.1:(\\d+)/socket\\.io/ ");
+  private static final Path NODE_MODULES =
+      Path.of("..", "socketio-core", "node", "node_modules").toAbsolutePath().normalize();
+  private static final Path DRIVER =
+      Path.of("src", "test", "node", "demo-client.js").toAbsolutePath();
 
   private static Process server;
   private static int port;
@@ -41,14 +44,25 @@ class SocketIoDemoNodeTest {
   private static Process startServer(String... extra) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd =
-        new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--socketio", "--host", "127.0.0.1", "--port", "0"));
+        new ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--socketio",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0"));
     cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 
   /** Reads the listening line's port, then keeps draining the log so the process never blocks on it. */
   private static int listeningPort(Process server) throws Exception {
-    BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String line;
     Matcher m = null;
     while ((line = r.readLine()) != null) {
@@ -61,13 +75,16 @@ class SocketIoDemoNodeTest {
     assertThat(m).as("the server printed its listening line").isNotNull();
     int port = Integer.parseInt(m.group(1));
     // keeps the pipe drained so the server never blocks on its log
-    Thread drain = new Thread(() -> {
-      try {
-        while (r.readLine() != null) {}
-      } catch (java.io.IOException e) {
-        // the process ended
-      }
-    }, "server-log-drain");
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                while (r.readLine() != null) {}
+              } catch (java.io.IOException e) {
+                // the process ended
+              }
+            },
+            "server-log-drain");
     drain.setDaemon(true);
     drain.start();
     return port;
@@ -80,17 +97,23 @@ class SocketIoDemoNodeTest {
     Process p = startServer("--connect-timeout", "1000", "--ping-interval", "60000");
     try {
       int p2 = listeningPort(p);
-      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+      java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder()
+              .connectTimeout(java.time.Duration.ofSeconds(5))
+              .build();
       String base = "http://127.0.0.1:" + p2 + "/socket.io/?EIO=4&transport=polling";
       java.net.http.HttpResponse<String> open = get(http, base);
       assertThat(open.statusCode()).isEqualTo(200);
       Matcher sid = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
       assertThat(sid.find()).isTrue();
-      // the long poll ends with the close packet once the session is closed for joining no namespace
+      // the long poll ends with the close packet once the session is closed for joining no
+      // namespace
       java.net.http.HttpResponse<String> poll = get(http, base + "&sid=" + sid.group(1));
       assertThat(poll.statusCode()).isEqualTo(200);
       assertThat(poll.body()).isEqualTo("1");
-      assertThat(get(http, base + "&sid=" + sid.group(1)).statusCode()).as("the session is gone").isEqualTo(400);
+      assertThat(get(http, base + "&sid=" + sid.group(1)).statusCode())
+          .as("the session is gone")
+          .isEqualTo(400);
     } finally {
       p.destroy();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -112,31 +135,61 @@ class SocketIoDemoNodeTest {
   @org.junit.jupiter.api.Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void onlyEngineIoV3AndV4AreServedAndThereIsNoRecoveryEndpoint() throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5))
+            .build();
     String base = "http://127.0.0.1:" + port;
     assertThat(get(http, base + "/socket.io/?EIO=4&transport=polling").statusCode()).isEqualTo(200);
     assertThat(get(http, base + "/socket.io/?EIO=3&transport=polling").statusCode()).isEqualTo(200);
     assertThat(get(http, base + "/socket.io/?EIO=5&transport=polling").statusCode()).isEqualTo(400);
     assertThat(get(http, base + "/socket.io/?EIO=2&transport=polling").statusCode()).isEqualTo(400);
     // no connection state recovery yet: the recovery endpoint is not served rather than faked
-    assertThat(get(http, base + "/socket.io-recovery/?EIO=4&transport=polling").statusCode()).isEqualTo(404);
+    assertThat(get(http, base + "/socket.io-recovery/?EIO=4&transport=polling").statusCode())
+        .isEqualTo(404);
   }
 
-  private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url) throws Exception {
+  private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url)
+      throws Exception {
     return http.send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(30)).build(),
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .timeout(java.time.Duration.ofSeconds(30))
+            .build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   @ParameterizedTest(name = "{0} over {1}")
-  @CsvSource({"v4, polling", "v4, 'polling,websocket'", "v4, websocket", "v2, polling", "v2, 'polling,websocket'", "v2, websocket"})
+  @CsvSource({
+    "v4, polling",
+    "v4, 'polling,websocket'",
+    "v4, websocket",
+    "v2, polling",
+    "v2, 'polling,websocket'",
+    "v2, websocket"
+  })
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theDemoAppBehavesAsSpecified(String client, String transports) throws Exception {
-    assertThat(NODE_MODULES.resolve("sio-client-v4")).as("npm ci has run in %s", NODE_MODULES.getParent()).exists();
+    assertThat(NODE_MODULES.resolve("sio-client-v4"))
+        .as("npm ci has run in %s", NODE_MODULES.getParent())
+        .exists();
     Path out = Files.createTempFile("sio-demo", ".log");
-    List<String> cmd = new ArrayList<>(List.of("node", DRIVER.toString(), "--modules", NODE_MODULES.toString(),
-        "--url", "http://127.0.0.1:" + port, "--client", client, "--transports", transports, "--timeout-ms", "40000"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "node",
+                DRIVER.toString(),
+                "--modules",
+                NODE_MODULES.toString(),
+                "--url",
+                "http://127.0.0.1:" + port,
+                "--client",
+                client,
+                "--transports",
+                transports,
+                "--timeout-ms",
+                "40000"));
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {
       boolean ended = p.waitFor(50, TimeUnit.SECONDS);
       String verdict = Files.readString(out);

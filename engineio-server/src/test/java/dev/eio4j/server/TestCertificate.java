@@ -18,7 +18,8 @@ import javax.net.ssl.TrustManagerFactory;
  * (the JDK has no API for it) in a directory of the test's: as a PKCS#12 key store, and as the PEM pair
  * written from it (certificate, PKCS#8 key). {@link #trusting()} is a client context that trusts only it.
  */
-record TestCertificate(Path keyStore, char[] password, Path certPem, Path keyPem, SSLContext trusting) {
+record TestCertificate(
+    Path keyStore, char[] password, Path certPem, Path keyPem, SSLContext trusting) {
 
   static TestCertificate create(Path dir) throws Exception {
     char[] password = "changeit".toCharArray();
@@ -26,10 +27,28 @@ record TestCertificate(Path keyStore, char[] password, Path certPem, Path keyPem
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process p =
         new ProcessBuilder(
-                keytool.toString(), "-genkeypair", "-alias", "eio4j", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", new String(password),
-                "-keypass", new String(password))
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "eio4j",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                new String(password),
+                "-keypass",
+                new String(password))
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -49,7 +68,8 @@ record TestCertificate(Path keyStore, char[] password, Path certPem, Path keyPem
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("eio4j", cert);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext trusting = SSLContext.getInstance("TLS");
     trusting.init(null, tmf.getTrustManagers(), null);
@@ -57,8 +77,12 @@ record TestCertificate(Path keyStore, char[] password, Path certPem, Path keyPem
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
 public final class EngineIoServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger log = LoggerFactory.getLogger(EngineIoServlet.class);
+
   /** How long a WebSocket handshake waits for an asynchronous {@code allowRequest}. */
   static final long DECISION_TIMEOUT_MILLIS = 30_000;
+
   private static final byte[] NOT_FOUND = "not found".getBytes(StandardCharsets.UTF_8);
 
   private final transient EngineIoServer server;
@@ -76,7 +78,8 @@ public final class EngineIoServlet extends HttpServlet {
    * do and no {@code listenerExecutor} is set) and timers on the caller's scheduler; {@link #close()}
    * leaves both running.
    */
-  public EngineIoServlet(EngineIoServer server, Executor laneExecutor, ScheduledExecutorService timer) {
+  public EngineIoServlet(
+      EngineIoServer server, Executor laneExecutor, ScheduledExecutorService timer) {
     this(server, ExecutorLaneScheduler.using(laneExecutor, timer));
   }
 
@@ -101,7 +104,8 @@ public final class EngineIoServlet extends HttpServlet {
 
   @Override
   public void init() throws ServletException {
-    if (server.options().transports().contains(TransportType.WEBSOCKET) && webSocketContainer() == null) {
+    if (server.options().transports().contains(TransportType.WEBSOCKET)
+        && webSocketContainer() == null) {
       log.warn(
           "no Jakarta WebSocket ServerContainer in this servlet context: WebSocket handshakes will be refused."
               + " Enable the container's WebSocket support (Tomcat: WsSci; Jetty:"
@@ -133,18 +137,23 @@ public final class EngineIoServlet extends HttpServlet {
     try {
       async = req.startAsync(req, resp);
     } catch (IllegalStateException e) {
-      log.error("async is not supported on the way to the Engine.IO servlet (a filter without asyncSupported?)", e);
+      log.error(
+          "async is not supported on the way to the Engine.IO servlet (a filter without asyncSupported?)",
+          e);
       resp.sendError(500);
       return;
     }
     // no container timeout: the core answers every held poll (v4: at the next ping at the latest)
     async.setTimeout(0);
-    server.handleRequest(new ServletHttpExchange(async, req, resp, request, lanes, server.options().maxHttpBufferSize()));
+    server.handleRequest(
+        new ServletHttpExchange(
+            async, req, resp, request, lanes, server.options().maxHttpBufferSize()));
   }
 
   // ------------------------------------------------------------------ WebSocket
 
-  private void upgrade(HttpServletRequest req, HttpServletResponse resp, EngineRequest request) throws IOException {
+  private void upgrade(HttpServletRequest req, HttpServletResponse resp, EngineRequest request)
+      throws IOException {
     ServletWsUpgrade upgrade = new ServletWsUpgrade(request, lanes);
     server.handleUpgrade(upgrade);
     ServletWsUpgrade.Verdict verdict;
@@ -155,7 +164,8 @@ public final class EngineIoServlet extends HttpServlet {
       verdict = null;
     }
     if (verdict == null) {
-      log.warn("no handshake decision within {} ms for {}: refused", DECISION_TIMEOUT_MILLIS, request);
+      log.warn(
+          "no handshake decision within {} ms for {}: refused", DECISION_TIMEOUT_MILLIS, request);
       reject(resp, 400, new Headers(), "Bad request");
       return;
     }
@@ -167,7 +177,8 @@ public final class EngineIoServlet extends HttpServlet {
     ServerContainer container = webSocketContainer();
     if (container == null) {
       if (missingWebSocketLogged.compareAndSet(false, true)) {
-        log.error("WebSocket handshake refused: this servlet context has no Jakarta WebSocket ServerContainer");
+        log.error(
+            "WebSocket handshake refused: this servlet context has no Jakarta WebSocket ServerContainer");
       }
       reject(resp, 400, new Headers(), "Bad request");
       return;
@@ -176,9 +187,11 @@ public final class EngineIoServlet extends HttpServlet {
     for (int i = 0; i < extra.size(); i++) {
       resp.addHeader(extra.name(i), extra.value(i));
     }
-    EngineIoWebSocketEndpoint endpoint = new EngineIoWebSocketEndpoint(accept.maxPayload(), accept.onOpen());
+    EngineIoWebSocketEndpoint endpoint =
+        new EngineIoWebSocketEndpoint(accept.maxPayload(), accept.onOpen());
     ServerEndpointConfig config =
-        ServerEndpointConfig.Builder.create(EngineIoWebSocketEndpoint.class, mappingFor(server).replace("/*", "/"))
+        ServerEndpointConfig.Builder.create(
+                EngineIoWebSocketEndpoint.class, mappingFor(server).replace("/*", "/"))
             .configurator(new HandshakeConfigurator(endpoint, server.options().perMessageDeflate()))
             .build();
     try {
@@ -196,7 +209,8 @@ public final class EngineIoServlet extends HttpServlet {
    * The refusal of a handshake before any 101, as the Netty runtime writes it: the status, {@code
    * Connection: close}, the given headers, {@code text/html} and the message; then the connection closes.
    */
-  private static void reject(HttpServletResponse resp, int status, Headers headers, String body) throws IOException {
+  private static void reject(HttpServletResponse resp, int status, Headers headers, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     resp.setStatus(status);
     resp.setHeader("Connection", "close");

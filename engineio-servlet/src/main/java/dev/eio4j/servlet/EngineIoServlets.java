@@ -49,14 +49,16 @@ public final class EngineIoServlets {
     Objects.requireNonNull(context, "context");
     ServletRegistration.Dynamic registration = context.addServlet(SERVLET_NAME, servlet);
     if (registration == null) {
-      throw new IllegalStateException("a servlet named '" + SERVLET_NAME + "' is already registered");
+      throw new IllegalStateException(
+          "a servlet named '" + SERVLET_NAME + "' is already registered");
     }
     registration.setAsyncSupported(true);
     registration.setLoadOnStartup(1);
     String mapping = EngineIoServlet.mappingFor(servlet.server());
     Set<String> taken = registration.addMapping(mapping);
     if (!taken.isEmpty()) {
-      throw new IllegalStateException("the mapping " + mapping + " is already taken by another servlet");
+      throw new IllegalStateException(
+          "the mapping " + mapping + " is already taken by another servlet");
     }
     return servlet;
   }

@@ -35,10 +35,14 @@ final class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
   }
 
   @Override
-  public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+  public List<Extension> getNegotiatedExtensions(
+      List<Extension> installed, List<Extension> requested) {
     if (!deflate) {
       return List.of();
     }
-    return super.getNegotiatedExtensions(installed, requested).stream().filter(e -> PERMESSAGE_DEFLATE.equals(e.getName())).limit(1).toList();
+    return super.getNegotiatedExtensions(installed, requested).stream()
+        .filter(e -> PERMESSAGE_DEFLATE.equals(e.getName()))
+        .limit(1)
+        .toList();
   }
 }

@@ -84,19 +84,27 @@ class EmptyBodyTest {
       // an empty payload is malformed: 200 "ok", and the session closes (docs/protocol.md §6.1)
       String lengthHeader = i % 2 == 0 ? "Content-Length: 0\r\n" : "";
       String response = exchange(port, "POST", "&sid=" + sid, lengthHeader);
-      assertThat(response).as("try %d (%s)", i, lengthHeader.isEmpty() ? "no length" : "Content-Length: 0").startsWith("HTTP/1.1 200").endsWith("\r\n\r\nok");
+      assertThat(response)
+          .as("try %d (%s)", i, lengthHeader.isEmpty() ? "no length" : "Content-Length: 0")
+          .startsWith("HTTP/1.1 200")
+          .endsWith("\r\n\r\nok");
     }
   }
 
   /** One request on its own connection; the whole response (read until the server closes, 5 s at most). */
-  private static String exchange(int port, String method, String sidParam, String extraHeaders) throws Exception {
+  private static String exchange(int port, String method, String sidParam, String extraHeaders)
+      throws Exception {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
       String request =
-          method + " /engine.io/?EIO=4&transport=polling" + sidParam + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-              + (extraHeaders == null ? "" : extraHeaders) + "\r\n";
+          method
+              + " /engine.io/?EIO=4&transport=polling"
+              + sidParam
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+              + (extraHeaders == null ? "" : extraHeaders)
+              + "\r\n";
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = s.getInputStream();

@@ -84,7 +84,8 @@ class HeldPollsHoldNoThreadTest {
   }
 
   private static EngineIoServer echo() {
-    EngineIoServer server = EngineIoServer.builder().transports(dev.eio4j.protocol.TransportType.POLLING).build();
+    EngineIoServer server =
+        EngineIoServer.builder().transports(dev.eio4j.protocol.TransportType.POLLING).build();
     server.onConnection(socket -> socket.onMessage(socket::send));
     return server;
   }
@@ -107,8 +108,13 @@ class HeldPollsHoldNoThreadTest {
     long start = System.nanoTime();
     assertThat(send(http, get(base)).statusCode()).isEqualTo(200);
     for (int i = 0; i < HELD; i++) {
-      HttpResponse<String> ok = send(http, HttpRequest.newBuilder(URI.create(base + "&sid=" + sids.get(i)))
-          .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString("4msg" + i)).build());
+      HttpResponse<String> ok =
+          send(
+              http,
+              HttpRequest.newBuilder(URI.create(base + "&sid=" + sids.get(i)))
+                  .timeout(Duration.ofSeconds(5))
+                  .POST(HttpRequest.BodyPublishers.ofString("4msg" + i))
+                  .build());
       assertThat(ok.body()).isEqualTo("ok");
     }
     for (int i = 0; i < HELD; i++) {

@@ -67,7 +67,11 @@ public final class FakeHttpExchange implements HttpExchange {
 
   /** A POST of UTF-8 text ({@code text/plain;charset=UTF-8}) on {@code lane}. */
   public static FakeHttpExchange post(String uri, String body, Lane lane) {
-    return builder("POST", uri).lane(lane).contentType("text/plain;charset=UTF-8").body(body).build();
+    return builder("POST", uri)
+        .lane(lane)
+        .contentType("text/plain;charset=UTF-8")
+        .body(body)
+        .build();
   }
 
   // ------------------------------------------------------------------ HttpExchange
@@ -318,7 +322,9 @@ public final class FakeHttpExchange implements HttpExchange {
   private void requireResponse() {
     if (respondCalls == 0) {
       throw new IllegalStateException(
-          "no response yet to " + request + (aborted ? " (aborted)" : gone ? " (client gone)" : ""));
+          "no response yet to "
+              + request
+              + (aborted ? " (aborted)" : gone ? " (client gone)" : ""));
     }
   }
 

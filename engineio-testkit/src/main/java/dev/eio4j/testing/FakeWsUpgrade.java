@@ -79,7 +79,8 @@ public final class FakeWsUpgrade implements WsUpgrade {
   }
 
   @Override
-  public void accept(Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
+  public void accept(
+      Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
     synchronized (this) {
       decisions++;
       if (decisions > 1) {

@@ -252,7 +252,13 @@ public final class ManualScheduler implements Lane {
 
   @Override
   public synchronized String toString() {
-    return "ManualScheduler{now=" + now + "ms, timers=" + pendingTimerDelays() + ", tasks=" + (queue.size() - timers) + "}";
+    return "ManualScheduler{now="
+        + now
+        + "ms, timers="
+        + pendingTimerDelays()
+        + ", tasks="
+        + (queue.size() - timers)
+        + "}";
   }
 
   private static final class Task implements Comparable<Task> {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public final class OpenPackets {
   private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
-  private static final Pattern JSONP_SID = Pattern.compile("\\\\\"sid\\\\\":\\\\\"([^\\\\\"]+)\\\\\"");
+  private static final Pattern JSONP_SID =
+      Pattern.compile("\\\\\"sid\\\\\":\\\\\"([^\\\\\"]+)\\\\\"");
   private static final Pattern OBJECT = Pattern.compile("0(\\{[^}]*\\})");
   private static final Pattern KEY = Pattern.compile("\"([A-Za-z]+)\":");
 
@@ -54,13 +55,19 @@ public final class OpenPackets {
   /** The raw JSON value of one key (e.g. {@code 25000} or {@code ["websocket"]}), or null. */
   public static String field(String body, String key) {
     String json = json(body);
-    Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":(\\[[^\\]]*\\]|\"[^\"]*\"|[^,}]+)").matcher(json);
+    Matcher m =
+        Pattern.compile("\"" + Pattern.quote(key) + "\":(\\[[^\\]]*\\]|\"[^\"]*\"|[^,}]+)")
+            .matcher(json);
     return m.find() ? m.group(1) : null;
   }
 
   /** The expected handshake JSON for a sid and values, in the reference's key order. */
   public static String expectedJson(
-      String sid, boolean upgradesToWebsocket, long pingInterval, long pingTimeout, long maxPayload) {
+      String sid,
+      boolean upgradesToWebsocket,
+      long pingInterval,
+      long pingTimeout,
+      long maxPayload) {
     return "{\"sid\":\""
         + sid
         + "\",\"upgrades\":["

@@ -41,16 +41,22 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RawClient implements Closeable {
   /** Text frame opcode. */
   public static final int TEXT = 1;
+
   /** Binary frame opcode. */
   public static final int BINARY = 2;
+
   /** Close frame opcode. */
   public static final int CLOSE = 8;
+
   /** Ping frame opcode. */
   public static final int PING = 9;
+
   /** Pong frame opcode. */
   public static final int PONG = 10;
+
   /** What {@link #awaitClose()} returns for a close frame without a status code. */
   public static final int NO_STATUS = 1005;
+
   /** What {@link #awaitClose()} returns when the connection ended without a close frame. */
   public static final int ABNORMAL = 1006;
 
@@ -125,10 +131,13 @@ public final class RawClient implements Closeable {
   }
 
   /** Sends a request with a UTF-8 body (null: no body and no Content-Length). */
-  public RawClient request(String method, String target, String body, String... headers) throws IOException {
+  public RawClient request(String method, String target, String body, String... headers)
+      throws IOException {
     byte[] b = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream req = new ByteArrayOutputStream();
-    req.writeBytes(head(method, target, b == null ? -1 : b.length, headers).getBytes(StandardCharsets.ISO_8859_1));
+    req.writeBytes(
+        head(method, target, b == null ? -1 : b.length, headers)
+            .getBytes(StandardCharsets.ISO_8859_1));
     if (b != null) {
       req.writeBytes(b);
     }
@@ -169,7 +178,10 @@ public final class RawClient implements Closeable {
     while ((line = readLine()) != null && !line.isEmpty()) {
       int colon = line.indexOf(':');
       if (colon > 0) {
-        headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+        headers.merge(
+            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            line.substring(colon + 1).trim(),
+            (a, b) -> a + ", " + b);
       }
     }
     byte[] body = new byte[0];
@@ -261,7 +273,9 @@ public final class RawClient implements Closeable {
     try {
       byte[] d =
           MessageDigest.getInstance("SHA-1")
-              .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+              .digest(
+                  (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                      .getBytes(StandardCharsets.US_ASCII));
       return Base64.getEncoder().encodeToString(d);
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
@@ -333,7 +347,9 @@ public final class RawClient implements Closeable {
 
     @Override
     public String toString() {
-      return opcode == TEXT ? "text:" + text() : opcode == CLOSE ? "close:" + closeCode() : "op" + opcode + ":" + payload.length + "B";
+      return opcode == TEXT
+          ? "text:" + text()
+          : opcode == CLOSE ? "close:" + closeCode() : "op" + opcode + ":" + payload.length + "B";
     }
   }
 

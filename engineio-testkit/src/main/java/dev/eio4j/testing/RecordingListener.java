@@ -66,7 +66,9 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
         case OPEN -> "open";
         case HEARTBEAT -> "heartbeat";
         case MESSAGE ->
-            message.isBinary() ? "message:binary:" + Bytes.hex(message.bytes()) : "message:" + message.text();
+            message.isBinary()
+                ? "message:binary:" + Bytes.hex(message.bytes())
+                : "message:" + message.text();
         case UPGRADING -> "upgrading:" + transport.wireName();
         case UPGRADE -> "upgrade:" + transport.wireName();
         case CLOSE -> "close:" + reason.wireName() + (description == null ? "" : ":" + description);
@@ -108,7 +110,8 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
     socket.onHeartbeat(() -> log.add(new Event(Kind.HEARTBEAT, null, null, null, null, thread())));
     socket.onClose(
         (EngineIoSocket.CloseListener)
-            (reason, description) -> log.add(new Event(Kind.CLOSE, null, null, reason, description, thread())));
+            (reason, description) ->
+                log.add(new Event(Kind.CLOSE, null, null, reason, description, thread())));
     socket.onPacket(p -> log.packetIn(p));
     socket.onPacketCreate(p -> log.packetOut(p));
     for (Consumer<EngineIoSocket> a : actions) {
@@ -176,8 +179,10 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
     private final List<Event> events = new ArrayList<>();
     private final List<Packet> packetsIn = new ArrayList<>();
     private final List<Packet> packetsOut = new ArrayList<>();
+
     /** Index of the first event {@link #takeLog()} has not returned yet. */
     private int consumed;
+
     /** Bit i is set once event i was shown to the test by an accessor. */
     private final BitSet taken = new BitSet();
 
@@ -298,7 +303,8 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
 
     /** Events not returned by a previous call of this method, rendered as strings. */
     public synchronized List<String> takeLog() {
-      List<String> out = events.subList(consumed, events.size()).stream().map(Event::toString).toList();
+      List<String> out =
+          events.subList(consumed, events.size()).stream().map(Event::toString).toList();
       taken.set(consumed, events.size());
       consumed = events.size();
       return out;
@@ -347,7 +353,10 @@ public final class RecordingListener implements Consumer<EngineIoSocket> {
       }
       if (!left.isEmpty()) {
         // Bounded so a runaway log still gives a readable failure.
-        String shown = left.size() <= 20 ? left.toString() : left.subList(0, 20) + " and " + (left.size() - 20) + " more";
+        String shown =
+            left.size() <= 20
+                ? left.toString()
+                : left.subList(0, 20) + " and " + (left.size() - 20) + " more";
         throw new AssertionError("unexpected events on " + socket.id() + ": " + shown);
       }
       return this;

@@ -18,7 +18,14 @@ public final class LogCounter extends AppenderBase<ILoggingEvent> {
   protected void append(ILoggingEvent e) {
     if (e.getLevel().isGreaterOrEqual(Level.ERROR) && e.getLoggerName().startsWith("dev.eio4j")) {
       synchronized (ERRORS) {
-        ERRORS.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ": " + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage()));
+        ERRORS.add(
+            e.getFormattedMessage()
+                + (e.getThrowableProxy() == null
+                    ? ""
+                    : ": "
+                        + e.getThrowableProxy().getClassName()
+                        + ": "
+                        + e.getThrowableProxy().getMessage()));
       }
     }
   }

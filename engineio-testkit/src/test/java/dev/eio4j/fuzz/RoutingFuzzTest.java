@@ -52,10 +52,19 @@ class RoutingFuzzTest {
   private static final long started = System.nanoTime();
 
   /** One step of a script; which fields matter depends on {@code kind}. */
-  record Step(int kind, String method, String path, List<String> query, List<String> headers, String body, List<String> frames, int pick) {}
+  record Step(
+      int kind,
+      String method,
+      String path,
+      List<String> query,
+      List<String> headers,
+      String body,
+      List<String> frames,
+      int pick) {}
 
   /** Server options for one script. */
-  record Config(boolean cors, int maxSessions, boolean eio3, int transports, boolean close, long budget) {}
+  record Config(
+      boolean cors, int maxSessions, boolean eio3, int transports, boolean close, long budget) {}
 
   // ------------------------------------------------------------------ generators
 
@@ -85,25 +94,46 @@ class RoutingFuzzTest {
             Tuple.of(2, 3), // virtual time passes
             Tuple.of(2, 4), // the application sends / closes
             Tuple.of(1, 5)); // a client with a pending request goes away
-    return Combinators.combine(kind, method(), path(), query(), headers(), body(), frames(), Arbitraries.integers().between(0, 1000))
+    return Combinators.combine(
+            kind,
+            method(),
+            path(),
+            query(),
+            headers(),
+            body(),
+            frames(),
+            Arbitraries.integers().between(0, 1000))
         .as(Step::new);
   }
 
   private static Arbitrary<String> method() {
     return Arbitraries.frequency(
-        Tuple.of(16, "GET"), Tuple.of(10, "POST"), Tuple.of(2, "OPTIONS"), Tuple.of(1, "PUT"), Tuple.of(1, "DELETE"),
-        Tuple.of(1, "HEAD"), Tuple.of(1, "PATCH"), Tuple.of(1, "get"), Tuple.of(1, "BREW"), Tuple.of(1, ""));
+        Tuple.of(16, "GET"),
+        Tuple.of(10, "POST"),
+        Tuple.of(2, "OPTIONS"),
+        Tuple.of(1, "PUT"),
+        Tuple.of(1, "DELETE"),
+        Tuple.of(1, "HEAD"),
+        Tuple.of(1, "PATCH"),
+        Tuple.of(1, "get"),
+        Tuple.of(1, "BREW"),
+        Tuple.of(1, ""));
   }
 
   private static Arbitrary<String> path() {
     return Arbitraries.frequency(
-        Tuple.of(12, "/engine.io/"), Tuple.of(1, "/engine.io"), Tuple.of(1, "/engine.io/x/../y"), Tuple.of(1, "/"),
+        Tuple.of(12, "/engine.io/"),
+        Tuple.of(1, "/engine.io"),
+        Tuple.of(1, "/engine.io/x/../y"),
+        Tuple.of(1, "/"),
         Tuple.of(1, "/engine.io/%00"));
   }
 
   /** Raw text with the characters that matter to query parsing. */
   private static Arbitrary<String> junk() {
-    return Arbitraries.strings().withChars("aZ09=&%+#?;/\u00e9\u20ac\ud83d\ude00 \t\n\u0000\u001e\"<>'\\").ofMaxLength(12);
+    return Arbitraries.strings()
+        .withChars("aZ09=&%+#?;/\u00e9\u20ac\ud83d\ude00 \t\n\u0000\u001e\"<>'\\")
+        .ofMaxLength(12);
   }
 
   /** Mostly well-formed queries (so that sessions open and live), the rest random. */
@@ -129,23 +159,41 @@ class RoutingFuzzTest {
   }
 
   private static Arbitrary<List<String>> randomQuery() {
-    Arbitrary<String> eio = Arbitraries.of("EIO=4", "EIO=4", "EIO=3", "EIO=5", "EIO=", "EIO=abc", "EIO=%34", "EIO=4&EIO=3");
+    Arbitrary<String> eio =
+        Arbitraries.of(
+            "EIO=4", "EIO=4", "EIO=3", "EIO=5", "EIO=", "EIO=abc", "EIO=%34", "EIO=4&EIO=3");
     Arbitrary<String> transport =
         Arbitraries.of(
-            "transport=polling", "transport=polling", "transport=websocket", "transport=webtransport", "transport=",
-            "transport=POLLING", "transport=pol%0Aling", "transport=%70olling", "transport=flashsocket");
+            "transport=polling",
+            "transport=polling",
+            "transport=websocket",
+            "transport=webtransport",
+            "transport=",
+            "transport=POLLING",
+            "transport=pol%0Aling",
+            "transport=%70olling",
+            "transport=flashsocket");
     Arbitrary<String> sid =
         Arbitraries.oneOf(
-            Arbitraries.just("sid=@LIVE@"), Arbitraries.just("sid=@LIVE@"), Arbitraries.just("sid=@LIVE@"),
-            Arbitraries.just("sid="), Arbitraries.just("sid=%00"), Arbitraries.just("sid=" + "A".repeat(300)),
+            Arbitraries.just("sid=@LIVE@"),
+            Arbitraries.just("sid=@LIVE@"),
+            Arbitraries.just("sid=@LIVE@"),
+            Arbitraries.just("sid="),
+            Arbitraries.just("sid=%00"),
+            Arbitraries.just("sid=" + "A".repeat(300)),
             junk().map(j -> "sid=" + j));
     Arbitrary<String> other =
         Arbitraries.oneOf(
-            Arbitraries.of("b64=1", "b64=0", "b64=", "j=0", "j=abc12", "j=", "t=NqZ", "t=", "&", "=", "%", "%zz", "+", "&&x"),
+            Arbitraries.of(
+                "b64=1", "b64=0", "b64=", "j=0", "j=abc12", "j=", "t=NqZ", "t=", "&", "=", "%",
+                "%zz", "+", "&&x"),
             Combinators.combine(junk(), junk()).as((k, v) -> k + "=" + v),
             junk());
     return Combinators.combine(
-            eio.injectNull(0.1), transport.injectNull(0.1), sid.injectNull(0.4), other.list().ofMaxSize(3))
+            eio.injectNull(0.1),
+            transport.injectNull(0.1),
+            sid.injectNull(0.4),
+            other.list().ofMaxSize(3))
         .as(
             (e, t, s, o) -> {
               List<String> parts = new ArrayList<>();
@@ -167,13 +215,27 @@ class RoutingFuzzTest {
     Arbitrary<String> h =
         Arbitraries.oneOf(
             Arbitraries.of(
-                "Origin: https://app.example.com", "Origin: null", "Origin: http://a\nb", "Origin: \u00ff\u0100",
-                "Content-Type: text/plain;charset=UTF-8", "Content-Type: text/plain;charset=UTF-8",
-                "Content-Type: application/octet-stream", "Content-Type: application/x-www-form-urlencoded",
-                "Content-Type: ;;;", "Content-Length: 99999999", "Content-Length: -1", "Content-Length: abc",
-                "Content-Length: 3", "Accept-Encoding: gzip", "Accept-Encoding: deflate;q=0, br", "Accept-Encoding: ,;q=",
-                "User-Agent: Mozilla/4.0 (compatible;MSIE 6.0)", "Cookie: io=abc", "Access-Control-Request-Method: POST",
-                "Access-Control-Request-Headers: x-a, x-b", "X-Forwarded-For: 1.2.3.4"),
+                "Origin: https://app.example.com",
+                "Origin: null",
+                "Origin: http://a\nb",
+                "Origin: \u00ff\u0100",
+                "Content-Type: text/plain;charset=UTF-8",
+                "Content-Type: text/plain;charset=UTF-8",
+                "Content-Type: application/octet-stream",
+                "Content-Type: application/x-www-form-urlencoded",
+                "Content-Type: ;;;",
+                "Content-Length: 99999999",
+                "Content-Length: -1",
+                "Content-Length: abc",
+                "Content-Length: 3",
+                "Accept-Encoding: gzip",
+                "Accept-Encoding: deflate;q=0, br",
+                "Accept-Encoding: ,;q=",
+                "User-Agent: Mozilla/4.0 (compatible;MSIE 6.0)",
+                "Cookie: io=abc",
+                "Access-Control-Request-Method: POST",
+                "Access-Control-Request-Headers: x-a, x-b",
+                "X-Forwarded-For: 1.2.3.4"),
             Combinators.combine(junk(), junk()).as((n, v) -> (n.isEmpty() ? "X" : n) + ": " + v));
     return h.list().ofMaxSize(4);
   }
@@ -181,14 +243,34 @@ class RoutingFuzzTest {
   private static Arbitrary<String> body() {
     return Arbitraries.oneOf(
         Arbitraries.of(
-            "", "4hello", "4a\u001e4b", "1", "2", "3", "2probe", "5", "6", "4ok\u001ex9", "bAQID", "6:4hello", "1:1",
-            "2:4a3:4bc", "0:", "5:4€ 😀", "d=4%3A4a%5Cnb", "d=1", "d=", "\u00ff\u00fe"),
+            "",
+            "4hello",
+            "4a\u001e4b",
+            "1",
+            "2",
+            "3",
+            "2probe",
+            "5",
+            "6",
+            "4ok\u001ex9",
+            "bAQID",
+            "6:4hello",
+            "1:1",
+            "2:4a3:4bc",
+            "0:",
+            "5:4€ 😀",
+            "d=4%3A4a%5Cnb",
+            "d=1",
+            "d=",
+            "\u00ff\u00fe"),
         junk());
   }
 
   private static Arbitrary<List<String>> frames() {
     return Arbitraries.oneOf(
-            Arbitraries.of("2probe", "5", "4hi", "1", "2", "3", "3probe", "6", "", "b4AQID", "bAQID", "@BIN", "@BIN0", "@CLOSE", "@ERROR", "@STALL", "@DRAIN"),
+            Arbitraries.of(
+                "2probe", "5", "4hi", "1", "2", "3", "3probe", "6", "", "b4AQID", "bAQID", "@BIN",
+                "@BIN0", "@CLOSE", "@ERROR", "@STALL", "@DRAIN"),
             junk())
         .list()
         .ofMaxSize(5);
@@ -197,19 +279,23 @@ class RoutingFuzzTest {
   // ------------------------------------------------------------------ the property
 
   @Property(tries = TRIES)
-  void everyRequestIsAnsweredOnceAndNothingIsLeftBehind(@ForAll("configs") Config config, @ForAll("scripts") List<Step> script) {
+  void everyRequestIsAnsweredOnceAndNothingIsLeftBehind(
+      @ForAll("configs") Config config, @ForAll("scripts") List<Step> script) {
     int errorsBefore = LogCounter.errors().size();
     EngineHarness h = EngineHarness.create(options(config));
-    h.events().onOpen(s -> {
-      sessionsOpened.incrementAndGet();
-      s.onMessage(s::send);
-    });
+    h.events()
+        .onOpen(
+            s -> {
+              sessionsOpened.incrementAndGet();
+              s.onMessage(s::send);
+            });
     List<FakeHttpExchange> exchanges = new ArrayList<>();
     List<FakeHttpExchange> deferred = new ArrayList<>();
     List<FakeWsUpgrade> handshakes = new ArrayList<>();
     List<String> sids = new ArrayList<>();
     scripts.incrementAndGet();
-    // two sessions to start from (when the options allow them), so that sids of live sessions come up
+    // two sessions to start from (when the options allow them), so that sids of live sessions come
+    // up
     FakeHttpExchange first = h.get("EIO=4&transport=polling");
     exchanges.add(first);
     learnSid(first, sids);
@@ -223,7 +309,9 @@ class RoutingFuzzTest {
       switch (st.kind()) {
         case 0 -> {
           FakeHttpExchange.Builder b =
-              FakeHttpExchange.builder(st.method(), st.path() + "?" + resolve(st.query(), sids, st.pick())).lane(h.clock());
+              FakeHttpExchange.builder(
+                      st.method(), st.path() + "?" + resolve(st.query(), sids, st.pick()))
+                  .lane(h.clock());
           for (String header : st.headers()) {
             int colon = header.indexOf(':');
             b.header(header.substring(0, colon), header.substring(colon + 1).trim());
@@ -242,7 +330,9 @@ class RoutingFuzzTest {
           learnSid(ex, sids);
         }
         case 1 -> {
-          FakeWsUpgrade.Builder b = FakeWsUpgrade.builder(st.path() + "?" + resolve(st.query(), sids, st.pick())).lane(h.clock());
+          FakeWsUpgrade.Builder b =
+              FakeWsUpgrade.builder(st.path() + "?" + resolve(st.query(), sids, st.pick()))
+                  .lane(h.clock());
           for (String header : st.headers()) {
             int colon = header.indexOf(':');
             b.header(header.substring(0, colon), header.substring(colon + 1).trim());
@@ -252,21 +342,28 @@ class RoutingFuzzTest {
           upgrades.incrementAndGet();
           if (up.accepted()) {
             FakeWsConnection c = up.connection();
-            if (!c.frames().isEmpty() && !c.frames().get(0).binary() && c.frames().get(0).text().startsWith("0{")) {
+            if (!c.frames().isEmpty()
+                && !c.frames().get(0).binary()
+                && c.frames().get(0).text().startsWith("0{")) {
               sids.add(sidOf(c.frames().get(0).text()));
             }
             play(c, st.frames(), st.pick());
           }
         }
         case 2 -> {
-          List<FakeWsUpgrade> open = handshakes.stream().filter(u -> u.accepted() && !u.connection().clientDone()).toList();
+          List<FakeWsUpgrade> open =
+              handshakes.stream()
+                  .filter(u -> u.accepted() && !u.connection().clientDone())
+                  .toList();
           if (!open.isEmpty()) {
             play(open.get(st.pick() % open.size()).connection(), st.frames(), st.pick());
           }
         }
         case 3 -> {
           clockJumps.incrementAndGet();
-          h.clock().advanceMillis(new long[] {0, 1, 99, 100, 1_000, 10_000, 25_000, 45_001}[st.pick() % 8]);
+          h.clock()
+              .advanceMillis(
+                  new long[] {0, 1, 99, 100, 1_000, 10_000, 25_000, 45_001}[st.pick() % 8]);
         }
         case 4 -> {
           List<? extends EngineIoSocket> live = new ArrayList<>(h.server().sockets());
@@ -281,7 +378,8 @@ class RoutingFuzzTest {
           }
         }
         default -> {
-          List<FakeHttpExchange> pending = exchanges.stream().filter(e -> !e.responded() && !e.isClientGone()).toList();
+          List<FakeHttpExchange> pending =
+              exchanges.stream().filter(e -> !e.responded() && !e.isClientGone()).toList();
           if (!pending.isEmpty()) {
             FakeHttpExchange e = pending.get(st.pick() % pending.size());
             e.clientGone();
@@ -310,7 +408,11 @@ class RoutingFuzzTest {
 
     for (var e : h.connectionErrors()) {
       synchronized (errorKinds) {
-        errorKinds.computeIfAbsent(e.error().code() + ":" + e.context().getOrDefault("name", ""), k -> new AtomicLong()).incrementAndGet();
+        errorKinds
+            .computeIfAbsent(
+                e.error().code() + ":" + e.context().getOrDefault("name", ""),
+                k -> new AtomicLong())
+            .incrementAndGet();
       }
     }
     assertThat(h.server().socketCount()).as("sessions left").isZero();
@@ -323,7 +425,9 @@ class RoutingFuzzTest {
           statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
         }
         if (status >= 400 && ex.bodyString().startsWith("{")) {
-          assertThat(ex.bodyString()).as("error body of %s", ex).matches("\\{\"code\":[0-5],\"message\":\"[^\"]*\"\\}");
+          assertThat(ex.bodyString())
+              .as("error body of %s", ex)
+              .matches("\\{\"code\":[0-5],\"message\":\"[^\"]*\"\\}");
         }
       }
       assertThat(ex.respondCalls()).isLessThanOrEqualTo(1);
@@ -338,17 +442,25 @@ class RoutingFuzzTest {
         assertThat(c.closed() || c.clientDone()).as("WebSocket %s ended", c).isTrue();
       }
     }
-    assertThat(LogCounter.errors().subList(errorsBefore, LogCounter.errors().size())).as("engine errors").isEmpty();
+    assertThat(LogCounter.errors().subList(errorsBefore, LogCounter.errors().size()))
+        .as("engine errors")
+        .isEmpty();
   }
 
   private static Consumer<EngineIoServer.Builder> options(Config c) {
     return b -> {
-      b.pingInterval(Duration.ofMillis(20_000)).pingTimeout(Duration.ofMillis(5_000)).upgradeTimeout(Duration.ofMillis(3_000));
+      b.pingInterval(Duration.ofMillis(20_000))
+          .pingTimeout(Duration.ofMillis(5_000))
+          .upgradeTimeout(Duration.ofMillis(3_000));
       b.closeTimeout(Duration.ofMillis(10_000));
       b.allowEIO3(c.eio3()).maxSessions(c.maxSessions()).maxBufferedBytes(c.budget());
       b.overflowPolicy(c.close() ? OverflowPolicy.CLOSE : OverflowPolicy.REJECT);
       if (c.cors()) {
-        b.cors(CorsOptions.builder().allowOrigins("https://app.example.com").credentials(true).build());
+        b.cors(
+            CorsOptions.builder()
+                .allowOrigins("https://app.example.com")
+                .credentials(true)
+                .build());
       }
       switch (c.transports()) {
         case 1 -> b.transports(TransportType.POLLING);
@@ -407,8 +519,23 @@ class RoutingFuzzTest {
   @AfterContainer
   static void figures() {
     System.out.println(
-        "FIGURES: RoutingFuzzTest scripts=" + scripts + " httpRequests=" + httpRequests + " wsHandshakes=" + upgrades
-            + " wsFrames=" + wsFrames + " sessionsOpened=" + sessionsOpened + " clockJumps=" + clockJumps
-            + " statuses=" + statuses + " refusals=" + errorKinds + " engineErrors=0 elapsedMs=" + (System.nanoTime() - started) / 1_000_000);
+        "FIGURES: RoutingFuzzTest scripts="
+            + scripts
+            + " httpRequests="
+            + httpRequests
+            + " wsHandshakes="
+            + upgrades
+            + " wsFrames="
+            + wsFrames
+            + " sessionsOpened="
+            + sessionsOpened
+            + " clockJumps="
+            + clockJumps
+            + " statuses="
+            + statuses
+            + " refusals="
+            + errorKinds
+            + " engineErrors=0 elapsedMs="
+            + (System.nanoTime() - started) / 1_000_000);
   }
 }

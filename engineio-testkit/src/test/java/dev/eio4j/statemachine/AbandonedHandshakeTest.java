@@ -40,6 +40,7 @@ class AbandonedHandshakeTest {
     alive.events().assertOpen();
     assertThat(alive.events().heartbeats()).isEqualTo(1); // the one pong
     assertThat(h.server().socketCount()).isEqualTo(1);
-    System.out.println("FIGURES: AbandonedHandshakeTest abandoned v4 polling, v3 polling and v4 WebSocket handshakes closed by ping timeout at 45000 ms (virtual); the live session stayed open");
+    System.out.println(
+        "FIGURES: AbandonedHandshakeTest abandoned v4 polling, v3 polling and v4 WebSocket handshakes closed by ping timeout at 45000 ms (virtual); the live session stayed open");
   }
 }

@@ -29,7 +29,9 @@ class BackpressureTest {
   private static final int BUDGET = 1000;
 
   private static EngineHarness harness(OverflowPolicy policy) {
-    return EngineHarness.create(b -> b.maxBufferedBytes(BUDGET).overflowPolicy(policy).pingInterval(Duration.ofSeconds(60)));
+    return EngineHarness.create(
+        b ->
+            b.maxBufferedBytes(BUDGET).overflowPolicy(policy).pingInterval(Duration.ofSeconds(60)));
   }
 
   private static String chunk(int n) {
@@ -48,7 +50,9 @@ class BackpressureTest {
     h.events().onOpen(s -> s.onWritable(writable::incrementAndGet));
     WsClient c = h.openWebSocket("EIO=4");
     EngineIoSocket s = h.server().socket(c.sid()).orElseThrow();
-    c.conn().setWritable(false); // the peer stops reading: the adapter's buffer is above its high-water mark
+    c.conn()
+        .setWritable(
+            false); // the peer stops reading: the adapter's buffer is above its high-water mark
 
     List<SendResult> results = new ArrayList<>();
     for (int i = 0; i < 15; i++) {
@@ -71,7 +75,10 @@ class BackpressureTest {
     assertThat(s.send(costing100())).isEqualTo(SendResult.QUEUED);
     h.clock().runPending();
     assertThat(writable).as("no new crossing of the low-water mark").hasValue(1);
-    System.out.println("FIGURES: BackpressureTest.reject budget=" + BUDGET + " queued=10 rejected=5 writableSignals=1");
+    System.out.println(
+        "FIGURES: BackpressureTest.reject budget="
+            + BUDGET
+            + " queued=10 rejected=5 writableSignals=1");
   }
 
   @Test
@@ -80,7 +87,8 @@ class BackpressureTest {
     WsClient c = h.openWebSocket("EIO=4");
     EngineIoSocket s = h.server().socket(c.sid()).orElseThrow();
     c.conn().setWritable(false);
-    assertThat(s.send(chunk(500 - EngineIoOptions.PACKET_OVERHEAD_BYTES))).isEqualTo(SendResult.QUEUED);
+    assertThat(s.send(chunk(500 - EngineIoOptions.PACKET_OVERHEAD_BYTES)))
+        .isEqualTo(SendResult.QUEUED);
     h.clock().runPending();
     assertThat(s.isWritable()).as("500 of 1000: at the low-water mark").isTrue();
     assertThat(s.send(chunk(1))).isEqualTo(SendResult.QUEUED);
@@ -114,7 +122,8 @@ class BackpressureTest {
     h.clock().runPending();
 
     h.events().socket(c.sid()).assertClosed(DisconnectReason.SEND_BUFFER_OVERFLOW);
-    assertThat(h.events().socket(c.sid()).closeDescription()).isEqualTo("more than 1000 bytes queued");
+    assertThat(h.events().socket(c.sid()).closeDescription())
+        .isEqualTo("more than 1000 bytes queued");
     assertThat(DisconnectReason.SEND_BUFFER_OVERFLOW.wireName()).isEqualTo("send buffer overflow");
     assertThat(conn.closeCalls()).hasSize(1);
     assertThat(conn.closeCalls().get(0).status()).isEqualTo(1008);

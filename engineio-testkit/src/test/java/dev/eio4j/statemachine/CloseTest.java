@@ -13,9 +13,9 @@ import dev.eio4j.testing.FakeHttpExchange;
 import dev.eio4j.testing.FakeWsConnection;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §8.6: {@code socket.close()} and {@code server.close()}. */
 @ExtendWith(NoUnexpectedEvents.class)
@@ -89,7 +89,8 @@ class CloseTest {
     assertThat(c.post("4queued-1\u001e4server-close").bodyString()).isEqualTo("ok");
     assertThat(c.get().bodyString()).isEqualTo("4queued-1");
     assertThat(c.get().bodyString()).isEqualTo("6\u001e1");
-    assertThat(c.events().log()).containsExactly("open", "message:queued-1", "message:server-close", "close:forced close");
+    assertThat(c.events().log())
+        .containsExactly("open", "message:queued-1", "message:server-close", "close:forced close");
   }
 
   @Test
@@ -108,7 +109,8 @@ class CloseTest {
   @Test
   void defaultCloseTimeoutIs30Seconds() {
     EngineHarness slowPings =
-        EngineHarness.create(b -> b.pingInterval(Duration.ofMinutes(5)).pingTimeout(Duration.ofMinutes(5)));
+        EngineHarness.create(
+            b -> b.pingInterval(Duration.ofMinutes(5)).pingTimeout(Duration.ofMinutes(5)));
     PollingClient c = slowPings.openPolling("EIO=4");
     slowPings.server().socket(c.sid()).orElseThrow().close();
     slowPings.clock().advanceMillis(29_999);
@@ -155,7 +157,9 @@ class CloseTest {
     socket(c.sid()).close();
     h.clock().runPending();
     assertThat(ws.frameLog()).last().isEqualTo("text:4bye");
-    assertThat(ws.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly((Integer) null);
+    assertThat(ws.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly((Integer) null);
     assertThat(ws.texts()).doesNotContain("1"); // no close packet over WS
     assertThat(ws.framesAfterClose()).isZero();
     h.events().socket(c.sid()).assertClosed(DisconnectReason.FORCED_CLOSE);
@@ -186,11 +190,15 @@ class CloseTest {
     assertThat(h.upgrade("EIO=4&transport=websocket").rejected()).isTrue();
   }
 
-  // ------------------------------------------------------------------ a close that waits for the drain
+  // ------------------------------------------------------------------ a close that waits for the
+  // drain
 
   private static EngineHarness fastHeartbeat() {
     return EngineHarness.create(
-        b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).closeTimeout(Duration.ofMillis(1_000)));
+        b ->
+            b.pingInterval(Duration.ofMillis(300))
+                .pingTimeout(Duration.ofMillis(200))
+                .closeTimeout(Duration.ofMillis(1_000)));
   }
 
   @Test
@@ -240,7 +248,8 @@ class CloseTest {
     s.send("queued");
     s.close();
     x.clock().advanceMillis(400);
-    assertThat(c.get().bodyString()).isEqualTo("4queued"); // the drain; the close now waits for the next GET
+    assertThat(c.get().bodyString())
+        .isEqualTo("4queued"); // the drain; the close now waits for the next GET
     assertThat(c.get().bodyString()).isEqualTo("6\u001e1");
     c.events().assertClosed(DisconnectReason.FORCED_CLOSE);
     assertThat(x.clock().pendingTimers()).isZero();

@@ -29,7 +29,9 @@ class DrainTest {
   private static final long WINDOW = 10_000;
 
   private final EngineHarness h =
-      EngineHarness.create(b -> b.pingInterval(Duration.ofSeconds(60)).pingTimeout(Duration.ofSeconds(60))).echo();
+      EngineHarness.create(
+              b -> b.pingInterval(Duration.ofSeconds(60)).pingTimeout(Duration.ofSeconds(60)))
+          .echo();
 
   @Test
   void sessionsCloseSpreadOverTheWindowAndHandshakesAreRefused() {
@@ -79,8 +81,18 @@ class DrainTest {
     assertThat(last - first).as("spread over the window").isGreaterThan(WINDOW / 2);
     assertThat(h.clock().pendingTimers()).isZero();
     System.out.println(
-        "FIGURES: DrainTest sessions=" + SESSIONS + " windowMs=" + WINDOW + " openAfter1ms=" + open
-            + " firstCloseMs=" + first + " lastCloseMs=" + last + " distinctCloseTimes=" + distinct);
+        "FIGURES: DrainTest sessions="
+            + SESSIONS
+            + " windowMs="
+            + WINDOW
+            + " openAfter1ms="
+            + open
+            + " firstCloseMs="
+            + first
+            + " lastCloseMs="
+            + last
+            + " distinctCloseTimes="
+            + distinct);
   }
 
   @Test
@@ -104,7 +116,9 @@ class DrainTest {
     h.openWebSocket("EIO=4");
     CompletableFuture<Void> drained = h.server().drain(Duration.ofMillis(WINDOW));
     c.conn().clientClose();
-    assertThat(h.clock().pendingTimers()).as("the other session's drain timer, and its heartbeat").isEqualTo(2);
+    assertThat(h.clock().pendingTimers())
+        .as("the other session's drain timer, and its heartbeat")
+        .isEqualTo(2);
     h.clock().advanceMillis(WINDOW);
     assertThat(drained).isCompleted();
     assertThat(h.clock().pendingTimers()).isZero();

@@ -16,9 +16,9 @@ import dev.eio4j.testing.FakeWsConnection;
 import dev.eio4j.testing.FakeWsUpgrade;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §7: the error table over the fakes, with exact statuses, bodies and contexts. */
 @ExtendWith(NoUnexpectedEvents.class)
@@ -28,7 +28,8 @@ class ErrorsTest {
   private static void assertJsonError(FakeHttpExchange ex, int status, int code, String message) {
     assertThat(ex.status()).isEqualTo(status);
     assertThat(ex.responseHeader("Content-Type")).isEqualTo("application/json");
-    assertThat(ex.bodyString()).isEqualTo("{\"code\":" + code + ",\"message\":\"" + message + "\"}");
+    assertThat(ex.bodyString())
+        .isEqualTo("{\"code\":" + code + ",\"message\":\"" + message + "\"}");
   }
 
   private ConnectionError lastError() {
@@ -40,7 +41,13 @@ class ErrorsTest {
   // ------------------------------------------------------------------ code 0
 
   @ParameterizedTest
-  @ValueSource(strings = {"EIO=4", "EIO=4&transport=abc", "EIO=4&transport=webtransport", "EIO=4&transport=Polling"})
+  @ValueSource(
+      strings = {
+        "EIO=4",
+        "EIO=4&transport=abc",
+        "EIO=4&transport=webtransport",
+        "EIO=4&transport=Polling"
+      })
   void unknownTransportIsCode0(String query) {
     assertJsonError(h.get(query), 400, 0, "Transport unknown");
     assertThat(lastError().error()).isEqualTo(HandshakeError.UNKNOWN_TRANSPORT);
@@ -128,10 +135,13 @@ class ErrorsTest {
 
   @Test
   void invalidOriginIsCode3() {
-    FakeHttpExchange ex = h.send(h.http("GET", "EIO=4&transport=polling").header("Origin", "http://a\u0001b").build());
+    FakeHttpExchange ex =
+        h.send(
+            h.http("GET", "EIO=4&transport=polling").header("Origin", "http://a\u0001b").build());
     assertJsonError(ex, 400, 3, "Bad request");
     assertThat(lastError().context()).containsEntry("name", "INVALID_ORIGIN");
-    FakeWsUpgrade up = h.send(h.ws("EIO=4&transport=websocket").header("Origin", "http://\u0100").build());
+    FakeWsUpgrade up =
+        h.send(h.ws("EIO=4&transport=websocket").header("Origin", "http://\u0100").build());
     assertThat(up.rejectBody()).isEqualTo("Bad request");
   }
 
@@ -187,7 +197,8 @@ class ErrorsTest {
                     }));
     assertJsonError(throwing.get("EIO=4&transport=polling"), 403, 4, "Forbidden");
     EngineHarness failing =
-        EngineHarness.create(b -> b.allowRequest(req -> CompletableFuture.failedFuture(new RuntimeException("x"))));
+        EngineHarness.create(
+            b -> b.allowRequest(req -> CompletableFuture.failedFuture(new RuntimeException("x"))));
     assertJsonError(failing.get("EIO=4&transport=polling"), 403, 4, "Forbidden");
   }
 
@@ -226,9 +237,16 @@ class ErrorsTest {
   // ------------------------------------------------------------------ code 5
 
   @ParameterizedTest
-  @ValueSource(strings = {"transport=polling", "EIO=5&transport=polling", "EIO=abc&transport=polling", "EIO=&transport=polling"})
+  @ValueSource(
+      strings = {
+        "transport=polling",
+        "EIO=5&transport=polling",
+        "EIO=abc&transport=polling",
+        "EIO=&transport=polling"
+      })
   void unsupportedProtocolIsCode5EvenWithAllowEio3(String query) {
-    // deliberate difference: the reference treats every EIO other than "4" as v3 when allowEIO3 is on
+    // deliberate difference: the reference treats every EIO other than "4" as v3 when allowEIO3 is
+    // on
     assertThat(h.server().options().allowEIO3()).isTrue();
     assertJsonError(h.get(query), 400, 5, "Unsupported protocol version");
     assertThat(lastError().context()).containsKey("protocol");
@@ -242,7 +260,8 @@ class ErrorsTest {
     EngineHarness v4only = EngineHarness.create(b -> b.allowEIO3(false));
     assertJsonError(v4only.get("EIO=3&transport=polling"), 400, 5, "Unsupported protocol version");
     assertThat(v4only.connectionErrors().get(0).context()).containsEntry("protocol", "3");
-    assertThat(v4only.upgrade("EIO=3&transport=websocket").rejectBody()).isEqualTo("Unsupported protocol version");
+    assertThat(v4only.upgrade("EIO=3&transport=websocket").rejectBody())
+        .isEqualTo("Unsupported protocol version");
     assertThat(v4only.openPolling("EIO=4").sid()).isNotEmpty();
   }
 
@@ -255,7 +274,9 @@ class ErrorsTest {
     PollingClient c = h.openPolling("EIO=4");
     FakeHttpExchange ex = h.request(method, c.pollingQuery());
     assertJsonError(ex, 400, 3, "Bad request");
-    assertThat(lastError().context()).containsEntry("name", "BAD_METHOD").containsEntry("method", method);
+    assertThat(lastError().context())
+        .containsEntry("name", "BAD_METHOD")
+        .containsEntry("method", method);
     c.events().assertOpen();
     assertThat(c.post("4still-here").bodyString()).isEqualTo("ok");
     assertThat(c.events().texts()).containsExactly("still-here");
@@ -268,18 +289,26 @@ class ErrorsTest {
     FakeWsConnection ws = c.conn();
     assertThat(c.upgrade().maxPayload()).isEqualTo(100);
     ws.clientText("4" + "x".repeat(100));
-    assertThat(ws.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly(1009);
+    assertThat(ws.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly(1009);
     small.events().socket(c.sid()).assertClosed(DisconnectReason.TRANSPORT_ERROR);
-    assertThat(small.events().socket(c.sid()).closeDescription()).contains("Max payload size exceeded");
+    assertThat(small.events().socket(c.sid()).closeDescription())
+        .contains("Max payload size exceeded");
     assertThat(small.clock().pendingTimers()).isZero();
   }
 
   @Test
   void corsHeadersAreOnErrorsAndWsRejectionsToo() {
     EngineHarness cors = EngineHarness.create(b -> b.cors(CorsOptions.anyOrigin()));
-    assertThat(cors.get("EIO=4&transport=abc").responseHeader("Access-Control-Allow-Origin")).isEqualTo("*");
-    assertThat(cors.get("EIO=4&transport=polling&sid=x").responseHeader("Access-Control-Allow-Origin")).isEqualTo("*");
-    assertThat(cors.upgrade("EIO=4&transport=abc").rejectHeaders().get("Access-Control-Allow-Origin")).isEqualTo("*");
+    assertThat(cors.get("EIO=4&transport=abc").responseHeader("Access-Control-Allow-Origin"))
+        .isEqualTo("*");
+    assertThat(
+            cors.get("EIO=4&transport=polling&sid=x").responseHeader("Access-Control-Allow-Origin"))
+        .isEqualTo("*");
+    assertThat(
+            cors.upgrade("EIO=4&transport=abc").rejectHeaders().get("Access-Control-Allow-Origin"))
+        .isEqualTo("*");
     // with cors, OPTIONS with a sid is a preflight, not a 500
     PollingClient c = cors.openPolling("EIO=4");
     assertThat(cors.request("OPTIONS", c.pollingQuery()).status()).isEqualTo(204);
@@ -296,9 +325,11 @@ class ErrorsTest {
 
   @Test
   void aThrowingErrorListenerDoesNotChangeTheResponse() {
-    h.server().onConnectionError(e -> {
-      throw new IllegalStateException("listener bug");
-    });
+    h.server()
+        .onConnectionError(
+            e -> {
+              throw new IllegalStateException("listener bug");
+            });
     assertJsonError(h.get("EIO=4&transport=abc"), 400, 0, "Transport unknown");
   }
 }

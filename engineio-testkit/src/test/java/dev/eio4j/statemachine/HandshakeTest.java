@@ -25,7 +25,10 @@ class HandshakeTest {
 
   private static void assertNoCorsOrCookie(Headers h) {
     for (int i = 0; i < h.size(); i++) {
-      assertThat(h.name(i).toLowerCase()).doesNotStartWith("access-control-").isNotEqualTo("set-cookie").isNotEqualTo("vary");
+      assertThat(h.name(i).toLowerCase())
+          .doesNotStartWith("access-control-")
+          .isNotEqualTo("set-cookie")
+          .isNotEqualTo("vary");
     }
   }
 
@@ -40,7 +43,8 @@ class HandshakeTest {
     assertThat(sid).matches(SID);
     assertThat(body).isEqualTo("0" + OpenPackets.expectedJson(sid, true, 25000, 20000, 1000000));
     assertThat(body).hasSize(118);
-    assertThat(OpenPackets.keys(body)).containsExactly("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+    assertThat(OpenPackets.keys(body))
+        .containsExactly("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
     assertThat(hs.responseHeader("Content-Type")).isEqualTo("text/plain; charset=UTF-8");
     assertThat(hs.responseHeader("cache-control")).isEqualTo("no-store");
     assertNoCorsOrCookie(hs.responseHeaders());
@@ -60,7 +64,8 @@ class HandshakeTest {
     FakeHttpExchange hs = h.get("EIO=3&transport=polling");
     String sid = OpenPackets.sid(hs.bodyString());
     // v3 also gets maxPayload [spec≠server]
-    assertThat(hs.bodyString()).isEqualTo("118:0" + OpenPackets.expectedJson(sid, true, 25000, 20000, 1000000));
+    assertThat(hs.bodyString())
+        .isEqualTo("118:0" + OpenPackets.expectedJson(sid, true, 25000, 20000, 1000000));
     assertThat(hs.responseHeader("Content-Type")).isEqualTo("text/plain; charset=UTF-8");
     assertThat(h.server().socket(sid).orElseThrow().protocol()).isEqualTo(ProtocolVersion.V3);
   }
@@ -71,18 +76,29 @@ class HandshakeTest {
     FakeHttpExchange v3 = h.get("EIO=3&transport=polling&b64=1");
     FakeHttpExchange v4 = h.get("EIO=4&transport=polling&b64=1");
     assertThat(v3.bodyString())
-        .isEqualTo("118:0" + OpenPackets.expectedJson(OpenPackets.sid(v3.bodyString()), true, 25000, 20000, 1000000));
+        .isEqualTo(
+            "118:0"
+                + OpenPackets.expectedJson(
+                    OpenPackets.sid(v3.bodyString()), true, 25000, 20000, 1000000));
     assertThat(v4.bodyString())
-        .isEqualTo("0" + OpenPackets.expectedJson(OpenPackets.sid(v4.bodyString()), true, 25000, 20000, 1000000));
+        .isEqualTo(
+            "0"
+                + OpenPackets.expectedJson(
+                    OpenPackets.sid(v4.bodyString()), true, 25000, 20000, 1000000));
   }
 
   @Test
   void configuredValuesAppearInTheHandshake() {
     EngineHarness h =
         EngineHarness.create(
-            b -> b.pingInterval(java.time.Duration.ofMillis(300)).pingTimeout(java.time.Duration.ofMillis(200)).maxHttpBufferSize(100));
+            b ->
+                b.pingInterval(java.time.Duration.ofMillis(300))
+                    .pingTimeout(java.time.Duration.ofMillis(200))
+                    .maxHttpBufferSize(100));
     FakeHttpExchange hs = h.get("EIO=4&transport=polling");
-    assertThat(hs.bodyString()).isEqualTo("0" + OpenPackets.expectedJson(OpenPackets.sid(hs.bodyString()), true, 300, 200, 100));
+    assertThat(hs.bodyString())
+        .isEqualTo(
+            "0" + OpenPackets.expectedJson(OpenPackets.sid(hs.bodyString()), true, 300, 200, 100));
   }
 
   @Test
@@ -102,9 +118,16 @@ class HandshakeTest {
     FakeHttpExchange v3 = h.get("EIO=3&transport=polling");
     String sid4 = OpenPackets.sid(v4.bodyString());
     String sid3 = OpenPackets.sid(v3.bodyString());
-    assertThat(v4.bodyString()).isEqualTo("0" + OpenPackets.expectedJson(sid4, true, 25000, 20000, 1000000) + "\u001e4hello-initial");
+    assertThat(v4.bodyString())
+        .isEqualTo(
+            "0"
+                + OpenPackets.expectedJson(sid4, true, 25000, 20000, 1000000)
+                + "\u001e4hello-initial");
     assertThat(v3.bodyString())
-        .isEqualTo("118:0" + OpenPackets.expectedJson(sid3, true, 25000, 20000, 1000000) + "14:4hello-initial");
+        .isEqualTo(
+            "118:0"
+                + OpenPackets.expectedJson(sid3, true, 25000, 20000, 1000000)
+                + "14:4hello-initial");
   }
 
   @Test
@@ -129,18 +152,31 @@ class HandshakeTest {
   @Test
   void corsHeadersOnlyWhenConfigured() {
     EngineHarness none = EngineHarness.create();
-    FakeHttpExchange plain = none.send(none.http("GET", "EIO=4&transport=polling").header("Origin", "http://example.com").build());
+    FakeHttpExchange plain =
+        none.send(
+            none.http("GET", "EIO=4&transport=polling")
+                .header("Origin", "http://example.com")
+                .build());
     assertNoCorsOrCookie(plain.responseHeaders());
 
     EngineHarness h =
-        EngineHarness.create(b -> b.cors(CorsOptions.builder().fixedOrigin("http://example.com").credentials(true).build()));
-    FakeHttpExchange hs = h.send(h.http("GET", "EIO=4&transport=polling").header("Origin", "http://other.org").build());
+        EngineHarness.create(
+            b ->
+                b.cors(
+                    CorsOptions.builder()
+                        .fixedOrigin("http://example.com")
+                        .credentials(true)
+                        .build()));
+    FakeHttpExchange hs =
+        h.send(
+            h.http("GET", "EIO=4&transport=polling").header("Origin", "http://other.org").build());
     assertThat(hs.responseHeader("Access-Control-Allow-Origin")).isEqualTo("http://example.com");
     assertThat(hs.responseHeader("Access-Control-Allow-Credentials")).isEqualTo("true");
     assertThat(hs.responseHeader("Vary")).isEqualTo("Origin");
     // also on the 101 of a direct WebSocket, and on errors
     FakeWsUpgrade ws = h.upgrade("EIO=4&transport=websocket");
-    assertThat(ws.acceptHeaders().get("Access-Control-Allow-Origin")).isEqualTo("http://example.com");
+    assertThat(ws.acceptHeaders().get("Access-Control-Allow-Origin"))
+        .isEqualTo("http://example.com");
     FakeHttpExchange err = h.get("EIO=4&transport=abc");
     assertThat(err.status()).isEqualTo(400);
     assertThat(err.responseHeader("Access-Control-Allow-Origin")).isEqualTo("http://example.com");
@@ -158,7 +194,8 @@ class HandshakeTest {
     assertThat(pre.status()).isEqualTo(204);
     assertThat(pre.body()).isEmpty();
     assertThat(pre.responseHeader("Access-Control-Allow-Origin")).isEqualTo("*");
-    assertThat(pre.responseHeader("Access-Control-Allow-Methods")).isEqualTo("GET,HEAD,PUT,PATCH,POST,DELETE");
+    assertThat(pre.responseHeader("Access-Control-Allow-Methods"))
+        .isEqualTo("GET,HEAD,PUT,PATCH,POST,DELETE");
     assertThat(pre.responseHeader("Access-Control-Allow-Headers")).isEqualTo("content-type");
     assertThat(pre.responseHeader("Vary")).isEqualTo("Access-Control-Request-Headers");
   }
@@ -168,13 +205,15 @@ class HandshakeTest {
     EngineHarness h = EngineHarness.create();
     FakeHttpExchange v4 = h.get("EIO=4&transport=polling&j=0");
     String sid4 = OpenPackets.sid(v4.bodyString());
-    String json4 = OpenPackets.expectedJson(sid4, true, 25000, 20000, 1000000).replace("\"", "\\\"");
+    String json4 =
+        OpenPackets.expectedJson(sid4, true, 25000, 20000, 1000000).replace("\"", "\\\"");
     assertThat(v4.bodyString()).isEqualTo("___eio[0](\"0" + json4 + "\");");
     assertThat(v4.responseHeader("Content-Type")).isEqualTo("text/plain; charset=UTF-8");
 
     FakeHttpExchange v3 = h.get("EIO=3&transport=polling&j=0");
     String sid3 = OpenPackets.sid(v3.bodyString());
-    String json3 = OpenPackets.expectedJson(sid3, true, 25000, 20000, 1000000).replace("\"", "\\\"");
+    String json3 =
+        OpenPackets.expectedJson(sid3, true, 25000, 20000, 1000000).replace("\"", "\\\"");
     assertThat(v3.bodyString()).isEqualTo("___eio[0](\"118:0" + json3 + "\");");
 
     FakeHttpExchange odd = h.get("EIO=4&transport=polling&j=abc12");
@@ -191,7 +230,9 @@ class HandshakeTest {
     FakeWsConnection conn = up.connection();
     String sid = OpenPackets.sid(conn.frames().get(0).text());
     assertThat(conn.frameLog())
-        .containsExactly("text:0" + OpenPackets.expectedJson(sid, false, 25000, 20000, 1000000), "text:4hello-initial");
+        .containsExactly(
+            "text:0" + OpenPackets.expectedJson(sid, false, 25000, 20000, 1000000),
+            "text:4hello-initial");
     var socket = h.server().socket(sid).orElseThrow();
     assertThat(socket.transport()).isEqualTo(TransportType.WEBSOCKET);
     assertThat(h.events().socket(sid).log()).containsExactly("open");
@@ -202,7 +243,8 @@ class HandshakeTest {
     EngineHarness h = EngineHarness.create();
     WsClient c = h.openWebSocket("EIO=3");
     assertThat(c.conn().frameLog())
-        .containsExactly("text:0" + OpenPackets.expectedJson(c.sid(), false, 25000, 20000, 1000000));
+        .containsExactly(
+            "text:0" + OpenPackets.expectedJson(c.sid(), false, 25000, 20000, 1000000));
     assertThat(h.server().socket(c.sid()).orElseThrow().protocol()).isEqualTo(ProtocolVersion.V3);
   }
 
@@ -218,13 +260,16 @@ class HandshakeTest {
 
   @Test
   void customIdGeneratorIsUsed() {
-    EngineHarness h = EngineHarness.create(b -> b.idGenerator(req -> "custom-" + req.queryParam("n")));
+    EngineHarness h =
+        EngineHarness.create(b -> b.idGenerator(req -> "custom-" + req.queryParam("n")));
     assertThat(h.openPolling("EIO=4&n=1").sid()).isEqualTo("custom-1");
     // a duplicate id is an ID_GENERATION_ERROR (code 3)
     FakeHttpExchange dup = h.get("EIO=4&transport=polling&n=1");
     assertThat(dup.status()).isEqualTo(400);
     assertThat(dup.bodyString()).isEqualTo("{\"code\":3,\"message\":\"Bad request\"}");
-    assertThat(h.connectionErrors()).singleElement().satisfies(e -> assertThat(e.context()).containsEntry("name", "ID_GENERATION_ERROR"));
+    assertThat(h.connectionErrors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.context()).containsEntry("name", "ID_GENERATION_ERROR"));
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoUnexpectedEvents.class)
 class HeartbeatTest {
   private final EngineHarness h =
-      EngineHarness.create(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+      EngineHarness.create(
+          b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
 
   // ------------------------------------------------------------------ v4: the server pings
 
@@ -83,7 +84,8 @@ class HeartbeatTest {
     h.clock().advanceTo(549);
     c.events().assertOpen();
     h.clock().advanceTo(550);
-    assertThat(c.events().log()).containsExactly("open", "message:first", "message:second", "close:ping timeout");
+    assertThat(c.events().log())
+        .containsExactly("open", "message:first", "message:second", "close:ping timeout");
   }
 
   @Test
@@ -107,7 +109,8 @@ class HeartbeatTest {
   void v4ClientPingIsATransportError() {
     PollingClient c = h.openPolling("EIO=4");
     c.post("2");
-    assertThat(c.events().log()).containsExactly("open", "close:transport error:invalid heartbeat direction");
+    assertThat(c.events().log())
+        .containsExactly("open", "close:transport error:invalid heartbeat direction");
     WsClient ws = h.openWebSocket("EIO=4");
     ws.conn().clientText("2");
     assertThat(h.events().socket(ws.sid()).log())
@@ -130,7 +133,9 @@ class HeartbeatTest {
     h.clock().advanceMillis(300);
     assertThat(conn.takeFrameLog()).containsExactly("text:2");
     h.clock().advanceMillis(200);
-    assertThat(conn.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly((Integer) null);
+    assertThat(conn.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly((Integer) null);
     h.events().socket(c.sid()).assertClosed(DisconnectReason.PING_TIMEOUT);
     assertThat(h.clock().pendingTimers()).isZero();
   }
@@ -186,7 +191,8 @@ class HeartbeatTest {
   void v3ClientPongIsATransportError() {
     PollingClient c = h.openPolling("EIO=3");
     c.post("1:3");
-    assertThat(c.events().log()).containsExactly("open", "close:transport error:invalid heartbeat direction");
+    assertThat(c.events().log())
+        .containsExactly("open", "close:transport error:invalid heartbeat direction");
   }
 
   @Test
@@ -257,6 +263,7 @@ class HeartbeatTest {
     ws.clientText("3");
     c.events().assertOpen();
     assertThat(c.events().heartbeats()).isEqualTo(1);
-    assertThat(c.events().takeLog()).containsExactly("open", "upgrading:websocket", "upgrade:websocket", "heartbeat");
+    assertThat(c.events().takeLog())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket", "heartbeat");
   }
 }

@@ -30,7 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Session lifecycle: timers, event order, listener isolation, send results, backpressure. */
 class LifecycleTest {
   private final EngineHarness h =
-      EngineHarness.create(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200))).echo();
+      EngineHarness.create(
+              b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)))
+          .echo();
 
   // ------------------------------------------------------------------ timers
 
@@ -38,66 +40,119 @@ class LifecycleTest {
   static Stream<Arguments> endings() {
     List<Arguments> out = new ArrayList<>();
     for (String eio : new String[] {"EIO=4", "EIO=3"}) {
-      out.add(Arguments.of(eio + " polling: client close", (Consumer<EngineHarness>) x -> x.openPolling(eio).post(eio.equals("EIO=4") ? "1" : "1:1")));
-      out.add(Arguments.of(eio + " polling: ping timeout", (Consumer<EngineHarness>) x -> {
-        x.openPolling(eio);
-        x.clock().advanceMillis(2_000);
-      }));
-      out.add(Arguments.of(eio + " polling: socket.close() with a GET held", (Consumer<EngineHarness>) x -> {
-        PollingClient c = x.openPolling(eio);
-        c.get();
-        x.server().socket(c.sid()).orElseThrow().close();
-        x.clock().runPending();
-      }));
-      out.add(Arguments.of(eio + " polling: deferred close then GET", (Consumer<EngineHarness>) x -> {
-        PollingClient c = x.openPolling(eio);
-        x.server().socket(c.sid()).orElseThrow().close();
-        x.clock().runPending();
-        c.get();
-      }));
-      out.add(Arguments.of(eio + " polling: overlap", (Consumer<EngineHarness>) x -> {
-        PollingClient c = x.openPolling(eio);
-        c.get();
-        c.get();
-      }));
-      out.add(Arguments.of(eio + " polling: parse error", (Consumer<EngineHarness>) x -> x.openPolling(eio).post("abc")));
-      out.add(Arguments.of(eio + " websocket: client closes", (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientClose()));
-      out.add(Arguments.of(eio + " websocket: socket.close()", (Consumer<EngineHarness>) x -> {
-        WsClient c = x.openWebSocket(eio);
-        x.server().socket(c.sid()).orElseThrow().close();
-        x.clock().runPending();
-      }));
-      out.add(Arguments.of(eio + " websocket: ping timeout", (Consumer<EngineHarness>) x -> {
-        x.openWebSocket(eio);
-        x.clock().advanceMillis(2_000);
-      }));
-      out.add(Arguments.of(eio + " websocket: error", (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientError("boom")));
-      out.add(Arguments.of(eio + " mid-upgrade (probing): client close over polling", (Consumer<EngineHarness>) x -> {
-        PollingClient c = x.openPolling(eio);
-        c.upgrade().connection().clientText("2probe");
-        x.clock().advanceMillis(150); // noop ticker running
-        c.post(eio.equals("EIO=4") ? "1" : "1:1");
-      }));
-      out.add(Arguments.of(eio + " mid-upgrade (accepted, no probe): ping timeout", (Consumer<EngineHarness>) x -> {
-        PollingClient c = x.openPolling(eio);
-        c.upgrade();
-        x.clock().advanceMillis(2_000);
-      }));
-      out.add(Arguments.of(eio + " mid-upgrade (probed): server close", (Consumer<EngineHarness>) x -> {
-        PollingClient c = x.openPolling(eio);
-        FakeWsConnection ws = c.upgrade().connection();
-        ws.clientText("2probe");
-        x.server().close();
-        x.clock().advanceMillis(40_000);
-      }));
-      out.add(Arguments.of(eio + " upgraded: socket.close()", (Consumer<EngineHarness>) x -> {
-        PollingClient c = x.openPolling(eio);
-        FakeWsConnection ws = c.upgrade().connection();
-        ws.clientText("2probe");
-        ws.clientText("5");
-        x.server().socket(c.sid()).orElseThrow().close();
-        x.clock().runPending();
-      }));
+      out.add(
+          Arguments.of(
+              eio + " polling: client close",
+              (Consumer<EngineHarness>)
+                  x -> x.openPolling(eio).post(eio.equals("EIO=4") ? "1" : "1:1")));
+      out.add(
+          Arguments.of(
+              eio + " polling: ping timeout",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    x.openPolling(eio);
+                    x.clock().advanceMillis(2_000);
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " polling: socket.close() with a GET held",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    PollingClient c = x.openPolling(eio);
+                    c.get();
+                    x.server().socket(c.sid()).orElseThrow().close();
+                    x.clock().runPending();
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " polling: deferred close then GET",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    PollingClient c = x.openPolling(eio);
+                    x.server().socket(c.sid()).orElseThrow().close();
+                    x.clock().runPending();
+                    c.get();
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " polling: overlap",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    PollingClient c = x.openPolling(eio);
+                    c.get();
+                    c.get();
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " polling: parse error",
+              (Consumer<EngineHarness>) x -> x.openPolling(eio).post("abc")));
+      out.add(
+          Arguments.of(
+              eio + " websocket: client closes",
+              (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientClose()));
+      out.add(
+          Arguments.of(
+              eio + " websocket: socket.close()",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    WsClient c = x.openWebSocket(eio);
+                    x.server().socket(c.sid()).orElseThrow().close();
+                    x.clock().runPending();
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " websocket: ping timeout",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    x.openWebSocket(eio);
+                    x.clock().advanceMillis(2_000);
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " websocket: error",
+              (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientError("boom")));
+      out.add(
+          Arguments.of(
+              eio + " mid-upgrade (probing): client close over polling",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    PollingClient c = x.openPolling(eio);
+                    c.upgrade().connection().clientText("2probe");
+                    x.clock().advanceMillis(150); // noop ticker running
+                    c.post(eio.equals("EIO=4") ? "1" : "1:1");
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " mid-upgrade (accepted, no probe): ping timeout",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    PollingClient c = x.openPolling(eio);
+                    c.upgrade();
+                    x.clock().advanceMillis(2_000);
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " mid-upgrade (probed): server close",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    PollingClient c = x.openPolling(eio);
+                    FakeWsConnection ws = c.upgrade().connection();
+                    ws.clientText("2probe");
+                    x.server().close();
+                    x.clock().advanceMillis(40_000);
+                  }));
+      out.add(
+          Arguments.of(
+              eio + " upgraded: socket.close()",
+              (Consumer<EngineHarness>)
+                  x -> {
+                    PollingClient c = x.openPolling(eio);
+                    FakeWsConnection ws = c.upgrade().connection();
+                    ws.clientText("2probe");
+                    ws.clientText("5");
+                    x.server().socket(c.sid()).orElseThrow().close();
+                    x.clock().runPending();
+                  }));
     }
     return out.stream();
   }
@@ -106,7 +161,8 @@ class LifecycleTest {
   @MethodSource("endings")
   void everyTimerIsCancelledWhenASessionCloses(String name, Consumer<EngineHarness> scenario) {
     EngineHarness x =
-        EngineHarness.create(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+        EngineHarness.create(
+            b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
     scenario.accept(x);
     assertThat(x.server().socketCount()).as("sessions left").isZero();
     assertThat(x.events().sockets()).allSatisfy(l -> assertThat(l.closeCount()).isEqualTo(1));
@@ -133,7 +189,8 @@ class LifecycleTest {
     ManualScheduler listenerLane = new ManualScheduler();
     List<String> threadsOk = new ArrayList<>();
     EngineHarness x = EngineHarness.create(b -> b.listenerExecutor(listenerLane));
-    x.events().onOpen(s -> threadsOk.add(listenerLane.inLane() ? "ok" : "not on the listener executor"));
+    x.events()
+        .onOpen(s -> threadsOk.add(listenerLane.inLane() ? "ok" : "not on the listener executor"));
     PollingClient c = x.openPolling("EIO=4");
     c.post("4one\u001e4two\u001ebAQI=");
     c.post("4three");
@@ -164,30 +221,41 @@ class LifecycleTest {
     PollingClient c = h.openPolling("EIO=4");
     h.clock().advanceMillis(300);
     c.post("3\u001e4hi");
-    assertThat(c.events().packetsIn()).containsExactly(Packet.of(PacketType.PONG), Packet.message("hi"));
-    assertThat(c.events().packetsOut()).extracting(Packet::type).containsExactly(PacketType.PING, PacketType.MESSAGE);
+    assertThat(c.events().packetsIn())
+        .containsExactly(Packet.of(PacketType.PONG), Packet.message("hi"));
+    assertThat(c.events().packetsOut())
+        .extracting(Packet::type)
+        .containsExactly(PacketType.PING, PacketType.MESSAGE);
   }
 
   @Test
   void listenerExceptionsDoNotBreakTheSession() {
     EngineHarness x = EngineHarness.create();
-    x.server().onConnection(s -> {
-      throw new IllegalStateException("connection listener bug");
-    });
+    x.server()
+        .onConnection(
+            s -> {
+              throw new IllegalStateException("connection listener bug");
+            });
     x.events()
         .onOpen(
             s -> {
-              s.onMessage(m -> {
-                throw new IllegalStateException("message listener bug");
-              });
+              s.onMessage(
+                  m -> {
+                    throw new IllegalStateException("message listener bug");
+                  });
               s.onMessage(s::send);
-              s.onClose(r -> {
-                throw new IllegalStateException("close listener bug");
-              });
+              s.onClose(
+                  r -> {
+                    throw new IllegalStateException("close listener bug");
+                  });
             });
-    x.server().onConnection(s -> s.onUpgrade(t -> {
-      throw new IllegalStateException("upgrade listener bug");
-    }));
+    x.server()
+        .onConnection(
+            s ->
+                s.onUpgrade(
+                    t -> {
+                      throw new IllegalStateException("upgrade listener bug");
+                    }));
     PollingClient c = x.openPolling("EIO=4");
     assertThat(c.post("4a").bodyString()).isEqualTo("ok");
     assertThat(c.get().bodyString()).isEqualTo("4a");
@@ -198,7 +266,13 @@ class LifecycleTest {
     assertThat(ws.texts()).containsExactly("3probe", "4b");
     ws.clientClose();
     assertThat(c.events().log())
-        .containsExactly("open", "message:a", "upgrading:websocket", "upgrade:websocket", "message:b", "close:transport close");
+        .containsExactly(
+            "open",
+            "message:a",
+            "upgrading:websocket",
+            "upgrade:websocket",
+            "message:b",
+            "close:transport close");
     assertThat(x.clock().failures()).isEmpty();
   }
 
@@ -267,7 +341,8 @@ class LifecycleTest {
     WsClient v4 = h.openWebSocket("EIO=4");
     v4.conn().takeFrames();
     v4.conn().clientText("4hello").clientBinary(new byte[] {1, 2, 3, 4}).clientText("4");
-    assertThat(v4.conn().takeFrameLog()).containsExactly("text:4hello", "binary:01 02 03 04", "text:4");
+    assertThat(v4.conn().takeFrameLog())
+        .containsExactly("text:4hello", "binary:01 02 03 04", "text:4");
     WsClient v3 = h.openWebSocket("EIO=3");
     v3.conn().takeFrames();
     v3.conn().clientText("4hello").clientBinary(new byte[] {4, 1, 2, 3, 4});
@@ -324,7 +399,8 @@ class LifecycleTest {
     assertThat(held.bodyString()).isEqualTo("4queued-before");
     FakeHttpExchange held2 = h.send(c.getBuilder().autoRun(false).build());
     held2.clientGone(); // the session's end is queued on the lane, not run yet
-    assertThat(s.send("in-flight")).isEqualTo(SendResult.QUEUED); // still OPEN from this thread's view
+    assertThat(s.send("in-flight"))
+        .isEqualTo(SendResult.QUEUED); // still OPEN from this thread's view
     assertThat(s.bufferedAmount()).isEqualTo(9 + EngineIoOptions.PACKET_OVERHEAD_BYTES);
     h.clock().runPending();
     c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
@@ -357,7 +433,8 @@ class LifecycleTest {
     assertThat(a.closed()).isFalse();
     a.clientText("2probe");
     a.clientText("5");
-    assertThat(h.server().socket(c.sid()).orElseThrow().transport()).isEqualTo(dev.eio4j.protocol.TransportType.WEBSOCKET);
+    assertThat(h.server().socket(c.sid()).orElseThrow().transport())
+        .isEqualTo(dev.eio4j.protocol.TransportType.WEBSOCKET);
   }
 
   @Test
@@ -382,7 +459,8 @@ class LifecycleTest {
 
   @Test
   void handshakesPendingInAllowRequestAreRefusedAfterServerClose() {
-    java.util.concurrent.CompletableFuture<dev.eio4j.AllowRequest.Decision> verdict = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<dev.eio4j.AllowRequest.Decision> verdict =
+        new java.util.concurrent.CompletableFuture<>();
     EngineHarness x = EngineHarness.create(b -> b.allowRequest(req -> verdict));
     FakeHttpExchange hs = x.get("EIO=4&transport=polling");
     var ws = x.upgrade("EIO=4&transport=websocket");

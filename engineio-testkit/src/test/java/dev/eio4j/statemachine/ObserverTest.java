@@ -39,8 +39,20 @@ class ObserverTest {
     }
 
     @Override
-    public synchronized void sessionClosed(ProtocolVersion protocol, TransportType transport, DisconnectReason reason, long lifetimeMillis) {
-      events.add("closed v" + protocol.number() + " " + transport.wireName() + " " + reason.wireName() + " after " + lifetimeMillis);
+    public synchronized void sessionClosed(
+        ProtocolVersion protocol,
+        TransportType transport,
+        DisconnectReason reason,
+        long lifetimeMillis) {
+      events.add(
+          "closed v"
+              + protocol.number()
+              + " "
+              + transport.wireName()
+              + " "
+              + reason.wireName()
+              + " after "
+              + lifetimeMillis);
     }
 
     @Override
@@ -49,7 +61,8 @@ class ObserverTest {
     }
 
     @Override
-    public synchronized void upgraded(ProtocolVersion protocol, TransportType from, TransportType to) {
+    public synchronized void upgraded(
+        ProtocolVersion protocol, TransportType from, TransportType to) {
       events.add("upgraded " + from.wireName() + " -> " + to.wireName());
     }
 
@@ -97,7 +110,11 @@ class ObserverTest {
 
   private final Recorder recorder = new Recorder();
   private final EngineHarness h =
-      EngineHarness.create(b -> b.observer(recorder).pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)))
+      EngineHarness.create(
+              b ->
+                  b.observer(recorder)
+                      .pingInterval(Duration.ofMillis(300))
+                      .pingTimeout(Duration.ofMillis(200)))
           .echo();
 
   @Test
@@ -139,10 +156,19 @@ class ObserverTest {
     ws.clientText("3");
     ws.clientClose();
     assertThat(recorder.take())
-        .containsExactly("out websocket 1/1", "in websocket 1/1", "rtt websocket 5", "closed v4 websocket transport close after 305");
+        .containsExactly(
+            "out websocket 1/1",
+            "in websocket 1/1",
+            "rtt websocket 5",
+            "closed v4 websocket transport close after 305");
     assertThat(c.events().takeLog())
         .containsExactly(
-            "open", "message:hi", "upgrading:websocket", "upgrade:websocket", "heartbeat", "close:transport close");
+            "open",
+            "message:hi",
+            "upgrading:websocket",
+            "upgrade:websocket",
+            "heartbeat",
+            "close:transport close");
   }
 
   @Test
@@ -173,7 +199,9 @@ class ObserverTest {
                 new Class<?>[] {EngineObserver.class},
                 (proxy, method, args) -> {
                   if (method.getDeclaringClass() == Object.class) {
-                    return method.getName().equals("hashCode") ? 0 : method.getName().equals("equals") ? proxy == args[0] : "throwing";
+                    return method.getName().equals("hashCode")
+                        ? 0
+                        : method.getName().equals("equals") ? proxy == args[0] : "throwing";
                   }
                   throw new IllegalStateException("observer bug in " + method.getName());
                 });
@@ -190,7 +218,14 @@ class ObserverTest {
     ws.clientText("4over-ws");
     assertThat(ws.frameLog()).containsExactly("text:3probe", "text:4over-ws");
     ws.clientClose();
-    assertThat(c.events().log()).containsExactly("open", "message:hello", "upgrading:websocket", "upgrade:websocket", "message:over-ws", "close:transport close");
+    assertThat(c.events().log())
+        .containsExactly(
+            "open",
+            "message:hello",
+            "upgrading:websocket",
+            "upgrade:websocket",
+            "message:over-ws",
+            "close:transport close");
     assertThat(t.get("EIO=4&transport=bogus").status()).isEqualTo(400);
     assertThat(t.clock().failures()).isEmpty();
   }

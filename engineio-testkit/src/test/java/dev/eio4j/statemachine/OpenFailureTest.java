@@ -37,10 +37,13 @@ class OpenFailureTest {
 
     assertThat(b.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly(1011);
     assertThat(b.frames()).isEmpty();
-    assertThat(h.connectionErrors()).singleElement().satisfies(e -> {
-      assertThat(e.code()).isEqualTo(3);
-      assertThat(e.context()).containsEntry("name", "ID_GENERATION_ERROR");
-    });
+    assertThat(h.connectionErrors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.code()).isEqualTo(3);
+              assertThat(e.context()).containsEntry("name", "ID_GENERATION_ERROR");
+            });
     assertThat(h.server().socketCount()).isEqualTo(1);
     a.clientText("4first");
     assertThat(h.events().socket("dup").texts()).containsExactly("first");
@@ -55,7 +58,9 @@ class OpenFailureTest {
     assertThat(c.sid()).isEqualTo("dup");
     FakeWsConnection conn = ws.open();
     h.clock().runPending();
-    assertThat(conn.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly(1011);
+    assertThat(conn.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly(1011);
     assertThat(c.post("4still-polling").status()).isEqualTo(200);
     assertThat(c.events().texts()).containsExactly("still-polling");
     assertThat(h.server().socketCount()).isEqualTo(1);
@@ -84,12 +89,14 @@ class OpenFailureTest {
     AtomicBoolean refuse = new AtomicBoolean(true);
     EngineHarness h =
         EngineHarness.create(
-            b -> b.listenerExecutor(r -> {
-              if (refuse.get()) {
-                throw new RejectedExecutionException("listener executor shut down");
-              }
-              r.run();
-            }));
+            b ->
+                b.listenerExecutor(
+                    r -> {
+                      if (refuse.get()) {
+                        throw new RejectedExecutionException("listener executor shut down");
+                      }
+                      r.run();
+                    }));
     long before = openFailures();
     FakeHttpExchange hs = h.get("EIO=4&transport=polling");
     assertThat(hs.status()).isEqualTo(500);
@@ -110,12 +117,16 @@ class OpenFailureTest {
   void aWebSocketHandshakeWhoseOpeningThrowsIsClosedWith1011AndLeavesNothingBehind() {
     EngineHarness h =
         EngineHarness.create(
-            b -> b.listenerExecutor(r -> {
-              throw new RejectedExecutionException("listener executor shut down");
-            }));
+            b ->
+                b.listenerExecutor(
+                    r -> {
+                      throw new RejectedExecutionException("listener executor shut down");
+                    }));
     FakeWsUpgrade up = h.upgrade("EIO=4&transport=websocket");
     assertThat(up.accepted()).isTrue();
-    assertThat(up.connection().closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly(1011);
+    assertThat(up.connection().closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly(1011);
     assertThat(h.server().socketCount()).isZero();
     assertThat(h.clock().pendingTimers()).isZero();
     assertThat(h.clock().failures()).isEmpty();

@@ -63,10 +63,12 @@ class PayloadLimitsTest {
     "EIO=3, 2:4a2:4b2:4c, 2:4a2:4b2:4c2:4d",
     "EIO=4&j=0, d=4a%1E4b%1E4c, d=4a%1E4b%1E4c%1E4d"
   })
-  void aPayloadWithMorePacketsThanTheLimitIsRefusedWhole(String eio, String atLimit, String overLimit) {
+  void aPayloadWithMorePacketsThanTheLimitIsRefusedWhole(
+      String eio, String atLimit, String overLimit) {
     EngineHarness h = EngineHarness.create(b -> b.maxPacketsPerPayload(3));
     PollingClient c = h.openPolling(eio);
-    String type = eio.contains("j=") ? "application/x-www-form-urlencoded" : "text/plain;charset=UTF-8";
+    String type =
+        eio.contains("j=") ? "application/x-www-form-urlencoded" : "text/plain;charset=UTF-8";
     FakeHttpExchange ok = h.send(c.postBuilder().contentType(type).body(atLimit).build());
     assertThat(ok.status()).isEqualTo(200);
     assertThat(c.events().texts()).containsExactly("a", "b", "c");
@@ -74,7 +76,9 @@ class PayloadLimitsTest {
     FakeHttpExchange refused = h.send(c.postBuilder().contentType(type).body(overLimit).build());
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body()).isEmpty();
-    assertThat(c.events().texts()).as("none of the refused payload was delivered").containsExactly("a", "b", "c");
+    assertThat(c.events().texts())
+        .as("none of the refused payload was delivered")
+        .containsExactly("a", "b", "c");
     c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
     assertThat(c.events().closeDescription()).isEqualTo("more than 3 packets in one payload");
     assertThat(held.status()).as("the held GET gets the close packet").isEqualTo(200);
@@ -85,9 +89,11 @@ class PayloadLimitsTest {
   void theDefaultLimitAllowsTenThousandPackets() {
     EngineHarness h = EngineHarness.create();
     PollingClient c = h.openPolling("EIO=4");
-    assertThat(c.post(String.join("\u001e", Collections.nCopies(10_000, "4x"))).status()).isEqualTo(200);
+    assertThat(c.post(String.join("\u001e", Collections.nCopies(10_000, "4x"))).status())
+        .isEqualTo(200);
     assertThat(c.events().texts()).hasSize(10_000);
-    assertThat(c.post(String.join("\u001e", Collections.nCopies(10_001, "4x"))).status()).isEqualTo(400);
+    assertThat(c.post(String.join("\u001e", Collections.nCopies(10_001, "4x"))).status())
+        .isEqualTo(400);
     assertThat(c.events().texts()).hasSize(10_000);
     c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
     assertThat(c.events().closeDescription()).isEqualTo("more than 10000 packets in one payload");
@@ -125,9 +131,12 @@ class PayloadLimitsTest {
     assertThat(post[0].bodyString()).isEqualTo("ok");
     assertThat(order).hasSize(1_001);
     assertThat(order.indexOf("other task")).as("it ran right after the first slice").isEqualTo(256);
-    assertThat(answeredWhenTheOtherTaskRan[0]).as("the POST is answered after its last packet").isFalse();
+    assertThat(answeredWhenTheOtherTaskRan[0])
+        .as("the POST is answered after its last packet")
+        .isFalse();
     assertThat(order.get(1_000)).isEqualTo("m999");
-    assertThat(c.events().texts()).isEqualTo(order.stream().filter(s -> !s.equals("other task")).toList());
+    assertThat(c.events().texts())
+        .isEqualTo(order.stream().filter(s -> !s.equals("other task")).toList());
   }
 
   @Test
@@ -138,7 +147,8 @@ class PayloadLimitsTest {
     for (int i = 0; i < 600; i++) {
       packets.add("4m" + i);
     }
-    FakeHttpExchange first = c.postBuilder().body(String.join("\u001e", packets)).autoRun(false).build();
+    FakeHttpExchange first =
+        c.postBuilder().body(String.join("\u001e", packets)).autoRun(false).build();
     h.server().handleRequest(first);
     FakeHttpExchange second = c.postBuilder().body("4late").autoRun(false).build();
     h.clock().execute(() -> h.server().handleRequest(second)); // after the first slice

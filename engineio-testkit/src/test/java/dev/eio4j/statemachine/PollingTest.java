@@ -10,9 +10,9 @@ import dev.eio4j.testing.EngineHarness;
 import dev.eio4j.testing.EngineHarness.PollingClient;
 import dev.eio4j.testing.FakeHttpExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** docs/protocol.md §3, §6.1: long-polling GET and POST, v4 and v3, exact bytes. */
 @ExtendWith(NoUnexpectedEvents.class)
@@ -96,7 +96,8 @@ class PollingTest {
     s.send(new byte[] {1, 2, 3, 4});
     h.clock().runPending();
     FakeHttpExchange get = c.get();
-    assertThat(Bytes.hex(get.body())).isEqualTo("00 06 ff 34 68 65 6c 6c 6f 01 05 ff 04 01 02 03 04");
+    assertThat(Bytes.hex(get.body()))
+        .isEqualTo("00 06 ff 34 68 65 6c 6c 6f 01 05 ff 04 01 02 03 04");
     assertThat(get.responseHeader("Content-Type")).isEqualTo(OCTET);
 
     s.send("€");
@@ -113,7 +114,8 @@ class PollingTest {
   void v3BinaryPayloadFromTheClient() {
     PollingClient c = h.openPolling("EIO=3");
     assertOk(c.post(Bytes.fromHex("00 06 ff 34 68 65 6c 6c 6f 01 05 ff 04 01 02 03 04"), OCTET));
-    assertThat(c.events().log()).containsExactly("open", "message:hello", "message:binary:01 02 03 04");
+    assertThat(c.events().log())
+        .containsExactly("open", "message:hello", "message:binary:01 02 03 04");
   }
 
   @Test
@@ -121,10 +123,15 @@ class PollingTest {
     PollingClient v4 = h.openPolling("EIO=4");
     assertOk(v4.post("4test1\u001e4test2\u001ebAQIDBA==\u001e4"));
     assertThat(v4.events().messages())
-        .containsExactly(Message.text("test1"), Message.text("test2"), Message.binary(new byte[] {1, 2, 3, 4}), Message.text(""));
+        .containsExactly(
+            Message.text("test1"),
+            Message.text("test2"),
+            Message.binary(new byte[] {1, 2, 3, 4}),
+            Message.text(""));
     PollingClient v3 = h.openPolling("EIO=3");
     assertOk(v3.post("6:4test16:4test210:b4AQIDBA=="));
-    assertThat(v3.events().log()).containsExactly("open", "message:test1", "message:test2", "message:binary:01 02 03 04");
+    assertThat(v3.events().log())
+        .containsExactly("open", "message:test1", "message:test2", "message:binary:01 02 03 04");
   }
 
   @Test
@@ -140,8 +147,14 @@ class PollingTest {
     assertThat(v3.get().bodyString()).isEqualTo("6:4hello10:b4AQIDBA==");
     assertThat(c.events().takeLog())
         .containsExactly(
-            "open", "message:test1", "message:test2", "message:test3", "message:hello", "message:binary:01 02 03 04");
-    assertThat(v3.events().takeLog()).containsExactly("open", "message:hello", "message:binary:01 02 03 04");
+            "open",
+            "message:test1",
+            "message:test2",
+            "message:test3",
+            "message:hello",
+            "message:binary:01 02 03 04");
+    assertThat(v3.events().takeLog())
+        .containsExactly("open", "message:hello", "message:binary:01 02 03 04");
   }
 
   @ParameterizedTest
@@ -153,7 +166,8 @@ class PollingTest {
     assertEmpty400(second);
     assertThat(held.status()).isEqualTo(200);
     assertThat(held.bodyString()).isEqualTo(closePayload);
-    assertThat(c.events().log()).containsExactly("open", "close:transport error:overlap from client");
+    assertThat(c.events().log())
+        .containsExactly("open", "close:transport error:overlap from client");
     FakeHttpExchange later = c.get();
     assertThat(later.status()).isEqualTo(400);
     assertThat(later.bodyString()).isEqualTo(SESSION_UNKNOWN);
@@ -168,7 +182,8 @@ class PollingTest {
     FakeHttpExchange second = c.post("4second");
     assertEmpty400(second);
     assertThat(first.aborted()).isTrue();
-    assertThat(c.events().log()).containsExactly("open", "close:transport error:data request overlap from client");
+    assertThat(c.events().log())
+        .containsExactly("open", "close:transport error:data request overlap from client");
     // the rest of the first body arrives after all: nothing happens
     first.completeBody();
     assertThat(first.responded()).isFalse();
@@ -223,7 +238,8 @@ class PollingTest {
   void packetsBeforeABadPartAreDelivered() {
     PollingClient c = h.openPolling("EIO=4");
     assertOk(c.post("4ok\u001ex9"));
-    assertThat(c.events().log()).containsExactly("open", "message:ok", "close:parse error:unknown packet type 'x'");
+    assertThat(c.events().log())
+        .containsExactly("open", "message:ok", "close:parse error:unknown packet type 'x'");
   }
 
   @Test
@@ -261,7 +277,8 @@ class PollingTest {
     FakeHttpExchange held = c.get();
     held.clientGone();
     assertThat(held.responded()).isFalse();
-    assertThat(c.events().log()).containsExactly("open", "close:transport error:poll connection closed prematurely");
+    assertThat(c.events().log())
+        .containsExactly("open", "close:transport error:poll connection closed prematurely");
     assertThat(h.server().socketCount()).isZero();
     assertThat(h.clock().pendingTimers()).isZero();
   }
@@ -283,13 +300,16 @@ class PollingTest {
     FakeHttpExchange post = h.send(c.postBuilder().body("4x").deferBody().build());
     post.failBody(new java.io.IOException("reset"));
     assertThat(post.responded()).isFalse();
-    assertThat(c.events().log()).containsExactly("open", "close:transport error:data request connection closed prematurely");
+    assertThat(c.events().log())
+        .containsExactly(
+            "open", "close:transport error:data request connection closed prematurely");
   }
 
   @Test
   void jsonpPostUnescapesNewlines() {
     PollingClient v3 = h.openPolling("EIO=3&j=0");
-    FakeHttpExchange post = v3.post(Bytes.utf8("d=4%3A4a%5Cnb"), "application/x-www-form-urlencoded");
+    FakeHttpExchange post =
+        v3.post(Bytes.utf8("d=4%3A4a%5Cnb"), "application/x-www-form-urlencoded");
     assertOk(post);
     PollingClient v4 = h.openPolling("EIO=4&j=1");
     // \\n (escaped backslash) stays a backslash followed by n
@@ -329,7 +349,11 @@ class PollingTest {
     PollingClient c = h.openPolling("EIO=4");
     socket(c).send("x");
     h.clock().runPending();
-    FakeHttpExchange get = h.send(c.getBuilder().header("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Trident/7.0)").build());
+    FakeHttpExchange get =
+        h.send(
+            c.getBuilder()
+                .header("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Trident/7.0)")
+                .build());
     assertThat(get.responseHeader("X-XSS-Protection")).isEqualTo("0");
   }
 
@@ -338,7 +362,8 @@ class PollingTest {
     PollingClient c = h.openPolling("EIO=4");
     socket(c).send("x".repeat(2000));
     h.clock().runPending();
-    FakeHttpExchange get = h.send(c.getBuilder().header("Accept-Encoding", "gzip, deflate, br").build());
+    FakeHttpExchange get =
+        h.send(c.getBuilder().header("Accept-Encoding", "gzip, deflate, br").build());
     assertThat(get.responseHeader("Content-Encoding")).isEqualTo("gzip");
     assertThat(get.body().length).isLessThan(2000);
     socket(c).send("x".repeat(10));
@@ -363,7 +388,8 @@ class PollingTest {
 
   @ParameterizedTest
   @CsvSource({"EIO=4, 4hello1, 4hello", "EIO=3, 6:4hello1:1, 6:4hello"})
-  void aPostOfAMessageThenCloseGivesTheHeldGetWhatWasQueuedBeforeTheClose(String eio, String post, String expected) {
+  void aPostOfAMessageThenCloseGivesTheHeldGetWhatWasQueuedBeforeTheClose(
+      String eio, String post, String expected) {
     EngineHarness echo = EngineHarness.create().echo();
     PollingClient c = echo.openPolling(eio);
     FakeHttpExchange held = c.get();

@@ -26,17 +26,17 @@ class SessionCapTest {
   private final List<EngineObserver.Limit> limits = new ArrayList<>();
   private final EngineHarness h =
       EngineHarness.create(
-          b ->
-              b.maxSessions(2)
-                  .observer(
-                      new EngineObserver() {
-                        @Override
-                        public void limitRejected(Limit limit) {
-                          synchronized (limits) {
-                            limits.add(limit);
-                          }
-                        }
-                      }))
+              b ->
+                  b.maxSessions(2)
+                      .observer(
+                          new EngineObserver() {
+                            @Override
+                            public void limitRejected(Limit limit) {
+                              synchronized (limits) {
+                                limits.add(limit);
+                              }
+                            }
+                          }))
           .echo();
 
   @Test
@@ -57,11 +57,14 @@ class SessionCapTest {
 
     List<ConnectionError> errors = h.connectionErrors();
     assertThat(errors).hasSize(2);
-    assertThat(errors).allSatisfy(e -> {
-      assertThat(e.error()).isEqualTo(HandshakeError.BAD_REQUEST);
-      assertThat(e.message()).isEqualTo("Server at capacity");
-    });
-    assertThat(limits).containsExactly(EngineObserver.Limit.SESSION_CAP, EngineObserver.Limit.SESSION_CAP);
+    assertThat(errors)
+        .allSatisfy(
+            e -> {
+              assertThat(e.error()).isEqualTo(HandshakeError.BAD_REQUEST);
+              assertThat(e.message()).isEqualTo("Server at capacity");
+            });
+    assertThat(limits)
+        .containsExactly(EngineObserver.Limit.SESSION_CAP, EngineObserver.Limit.SESSION_CAP);
 
     // the open sessions are untouched
     a.post("4still here");
@@ -77,7 +80,8 @@ class SessionCapTest {
     assertThat(a.events().texts()).containsExactly("still here");
     assertThat(h.events().socket(b.sid()).texts()).containsExactly("me too");
     h.events().socket(b.sid()).assertClosed(DisconnectReason.TRANSPORT_CLOSE);
-    System.out.println("FIGURES: SessionCapTest maxSessions=2 refusedPolling=1 refusedWebSocket=1 status=503");
+    System.out.println(
+        "FIGURES: SessionCapTest maxSessions=2 refusedPolling=1 refusedWebSocket=1 status=503");
   }
 
   @Test

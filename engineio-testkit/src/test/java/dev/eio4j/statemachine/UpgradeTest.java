@@ -47,7 +47,8 @@ class UpgradeTest {
     assertThat(held.bodyString()).isEqualTo(noop);
 
     ws.clientText("5");
-    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "upgrade:websocket");
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket");
     assertThat(socket(c).transport()).isEqualTo(TransportType.WEBSOCKET);
     ws.clientText("4hello");
     assertThat(ws.frameLog()).containsExactly("text:3probe", "text:4hello");
@@ -61,7 +62,8 @@ class UpgradeTest {
     "EIO=4, &b64=1, text:bAQID",
     "EIO=3, &b64=1, text:b4AQID"
   })
-  void packetsQueuedDuringTheUpgradeAreFlushedOverTheWebSocketAfter5(String eio, String wsQuery, String binaryFrame) {
+  void packetsQueuedDuringTheUpgradeAreFlushedOverTheWebSocketAfter5(
+      String eio, String wsQuery, String binaryFrame) {
     PollingClient c = h.openPolling(eio);
     FakeWsConnection ws = c.upgrade(wsQuery).connection();
     ws.clientText("2probe");
@@ -73,7 +75,8 @@ class UpgradeTest {
     assertThat(ws.frameLog()).containsExactly("text:3probe");
 
     ws.clientText("5");
-    assertThat(ws.frameLog()).containsExactly("text:3probe", "text:4buffered-text", binaryFrame, "text:4from-app");
+    assertThat(ws.frameLog())
+        .containsExactly("text:3probe", "text:4buffered-text", binaryFrame, "text:4from-app");
     assertThat(ws.flushes()).isEqualTo(2);
   }
 
@@ -86,7 +89,8 @@ class UpgradeTest {
     ws.clientText("2probe");
     ws.clientText("5"); // before the 100 ms tick
     assertThat(held.bodyString()).isEqualTo(close);
-    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "upgrade:websocket");
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket");
     c.events().assertOpen();
   }
 
@@ -97,7 +101,8 @@ class UpgradeTest {
     ws.clientText("5");
     ws.clientText("4after-bare-upgrade");
     assertThat(ws.frameLog()).containsExactly("text:4after-bare-upgrade");
-    assertThat(c.events().log()).containsExactly("open", "upgrade:websocket", "message:after-bare-upgrade");
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrade:websocket", "message:after-bare-upgrade");
   }
 
   @Test
@@ -106,7 +111,9 @@ class UpgradeTest {
     FakeWsUpgrade up = c.upgrade();
     FakeWsConnection ws = up.connection();
     ws.clientText("4too-early");
-    assertThat(ws.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly((Integer) null);
+    assertThat(ws.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly((Integer) null);
     assertThat(socket(c).transport()).isEqualTo(TransportType.POLLING);
     assertThat(c.post("4polling-still-works").bodyString()).isEqualTo("ok");
     assertThat(c.get().bodyString()).isEqualTo("4polling-still-works");
@@ -150,10 +157,13 @@ class UpgradeTest {
     h.clock().advanceMillis(9_999);
     assertThat(ws.closed()).isFalse();
     h.clock().advanceMillis(1); // 10 000 ms after the WebSocket was accepted
-    assertThat(ws.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly((Integer) null);
+    assertThat(ws.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly((Integer) null);
     assertThat(c.post("4polling-alive").bodyString()).isEqualTo("ok");
     assertThat(c.get().bodyString()).isEqualTo("4polling-alive");
-    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "message:polling-alive");
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "message:polling-alive");
     ws.clientText("5"); // too late: ignored
     assertThat(socket(c).transport()).isEqualTo(TransportType.POLLING);
   }
@@ -200,20 +210,26 @@ class UpgradeTest {
 
   @Test
   void aSecondWebSocketAfterTheUpgradeIsAcceptedThenClosedAndTheFirstKeepsWorking() {
-    // as the reference: 101, then closed at once (1005), so that a client sees a close, not a failed handshake
+    // as the reference: 101, then closed at once (1005), so that a client sees a close, not a
+    // failed handshake
     PollingClient c = h.openPolling("EIO=4");
     FakeWsConnection ws = c.upgrade().connection();
     ws.clientText("2probe");
     ws.clientText("5");
     FakeWsUpgrade second = c.upgrade();
     assertThat(second.accepted()).isTrue();
-    assertThat(second.connection().closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly((Integer) null);
+    assertThat(second.connection().closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly((Integer) null);
     assertThat(second.connection().frames()).isEmpty();
     second.connection().clientText("4ignored");
-    assertThat(h.connectionErrors()).singleElement().satisfies(e -> assertThat(e.context()).containsEntry("name", "TRANSPORT_MISMATCH"));
+    assertThat(h.connectionErrors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.context()).containsEntry("name", "TRANSPORT_MISMATCH"));
     ws.clientText("4still-ok");
     assertThat(ws.texts()).containsExactly("3probe", "4still-ok");
-    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "upgrade:websocket", "message:still-ok");
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket", "message:still-ok");
   }
 
   @Test
@@ -255,7 +271,8 @@ class UpgradeTest {
   @ParameterizedTest
   @CsvSource({"EIO=4", "EIO=3"})
   void aGetThatArrivesAfterTheProbeWaitsForTheUpgradeAndGets400WhenItCommits(String eio) {
-    // the suite's "ignores HTTP requests with same sid after upgrade": the GET sent just after 5 may
+    // the suite's "ignores HTTP requests with same sid after upgrade": the GET sent just after 5
+    // may
     // reach the session before the 5 (another connection); it must get the 400 all the same
     PollingClient c = h.openPolling(eio);
     FakeWsConnection ws = c.upgrade().connection();
@@ -266,14 +283,18 @@ class UpgradeTest {
     ws.clientText("5");
     assertThat(get.status()).isEqualTo(400);
     assertThat(get.bodyString()).isEqualTo(BAD_REQUEST);
-    assertThat(h.connectionErrors()).singleElement().satisfies(e -> assertThat(e.context()).containsEntry("name", "TRANSPORT_MISMATCH"));
-    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "upgrade:websocket");
+    assertThat(h.connectionErrors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.context()).containsEntry("name", "TRANSPORT_MISMATCH"));
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket");
     assertThat(h.clock().pendingTimers()).isEqualTo(1); // only the heartbeat
   }
 
   @Test
   void aGetThatArrivesAfterTheProbeGetsItsNoopOneFullTickAfterItsArrival() {
-    // a real client whose first poll got the noop before it read 3probe polls again, and sends 5 only
+    // a real client whose first poll got the noop before it read 3probe polls again, and sends 5
+    // only
     // once that poll is answered: the noop must still come, one tick after the GET arrived
     PollingClient c = h.openPolling("EIO=4");
     FakeWsConnection ws = c.upgrade().connection();
@@ -368,7 +389,9 @@ class UpgradeTest {
     FakeWsUpgrade up = h.upgrade("EIO=3&transport=websocket&sid=" + c.sid());
     assertThat(up.rejected()).isTrue();
     assertThat(up.rejectBody()).isEqualTo("Bad request");
-    assertThat(h.connectionErrors()).singleElement().satisfies(e -> assertThat(e.context()).containsEntry("name", "PROTOCOL_MISMATCH"));
+    assertThat(h.connectionErrors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.context()).containsEntry("name", "PROTOCOL_MISMATCH"));
   }
 
   @Test
@@ -380,9 +403,11 @@ class UpgradeTest {
 
   @Test
   void v3HeartbeatIsReArmedAfterTheUpgrade() {
-    // [ref-bug] fixed: the reference never re-arms the v3 timer, so such a session lives forever (T/06b)
+    // [ref-bug] fixed: the reference never re-arms the v3 timer, so such a session lives forever
+    // (T/06b)
     EngineHarness fast =
-        EngineHarness.create(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+        EngineHarness.create(
+            b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
     PollingClient c = fast.openPolling("EIO=3");
     fast.clock().advanceMillis(400);
     c.post("1:2"); // t=400: timeout due at 900
@@ -401,7 +426,8 @@ class UpgradeTest {
   @Test
   void v3PingOverTheUpgradedWebSocket() {
     EngineHarness fast =
-        EngineHarness.create(b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
+        EngineHarness.create(
+            b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
     PollingClient c = fast.openPolling("EIO=3&b64=1");
     FakeWsConnection ws = c.upgrade().connection();
     ws.clientText("2probe");
@@ -422,8 +448,12 @@ class UpgradeTest {
     ws.clientText("2probe");
     ws.clientText("5");
     ws.clientText("1");
-    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "upgrade:websocket", "close:transport close");
-    assertThat(ws.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly((Integer) null);
+    assertThat(c.events().log())
+        .containsExactly(
+            "open", "upgrading:websocket", "upgrade:websocket", "close:transport close");
+    assertThat(ws.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly((Integer) null);
     assertThat(h.clock().pendingTimers()).isZero();
   }
 

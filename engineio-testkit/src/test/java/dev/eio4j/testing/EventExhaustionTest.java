@@ -32,7 +32,9 @@ class EventExhaustionTest {
     h.verifyNoMoreEventsExceptHeartbeats();
     c.post("1");
     c.events().assertClosed(DisconnectReason.TRANSPORT_CLOSE);
-    assertThatThrownBy(h::verifyNoMoreEvents).hasMessageContaining("#2 heartbeat").hasMessageNotContaining("close");
+    assertThatThrownBy(h::verifyNoMoreEvents)
+        .hasMessageContaining("#2 heartbeat")
+        .hasMessageNotContaining("close");
     assertThat(c.events().heartbeats()).isEqualTo(1);
     h.verifyNoMoreEvents();
   }

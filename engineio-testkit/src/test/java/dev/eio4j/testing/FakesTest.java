@@ -54,7 +54,10 @@ class FakesTest {
   @Test
   void announcedContentLengthOverTheLimitIsTooLarge() {
     FakeHttpExchange ex =
-        FakeHttpExchange.builder("POST", "/engine.io/?x").header("Content-Length", "5000").body("12").build();
+        FakeHttpExchange.builder("POST", "/engine.io/?x")
+            .header("Content-Length", "5000")
+            .body("12")
+            .build();
     ex.readBody(100, recorder());
     assertThat(seen).containsExactly("tooLarge");
   }
@@ -141,8 +144,12 @@ class FakesTest {
     conn.clientText("1234567"); // over maxPayload 6: close 1009 + onError
     conn.clientText("dropped");
     conn.clientClose();
-    assertThat(seen).containsExactly("text:2probe", "binary:1", "writable", "error:RangeError: Max payload size exceeded");
-    assertThat(conn.closeCalls()).extracting(FakeWsConnection.CloseCall::status).containsExactly(1009);
+    assertThat(seen)
+        .containsExactly(
+            "text:2probe", "binary:1", "writable", "error:RangeError: Max payload size exceeded");
+    assertThat(conn.closeCalls())
+        .extracting(FakeWsConnection.CloseCall::status)
+        .containsExactly(1009);
     conn.sendText("late");
     assertThat(conn.framesAfterClose()).isEqualTo(1);
   }
@@ -185,10 +192,12 @@ class FakesTest {
             "{\"sid\":\"XOPMNoYYwJ5ouC0oAAAA\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
     assertThat(OpenPackets.sid("118:0" + json + "14:4hello-initial")).isEqualTo(sid);
     assertThat(OpenPackets.json("0" + json + "\u001e4x")).isEqualTo(json);
-    assertThat(OpenPackets.keys("0" + json)).containsExactly("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+    assertThat(OpenPackets.keys("0" + json))
+        .containsExactly("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
     assertThat(OpenPackets.field("0" + json, "upgrades")).isEqualTo("[\"websocket\"]");
     assertThat(OpenPackets.field("0" + json, "pingTimeout")).isEqualTo("20000");
-    assertThat(OpenPackets.sid("___eio[0](\"0{\\\"sid\\\":\\\"abc\\\",\\\"upgrades\\\":[]}\");")).isEqualTo("abc");
+    assertThat(OpenPackets.sid("___eio[0](\"0{\\\"sid\\\":\\\"abc\\\",\\\"upgrades\\\":[]}\");"))
+        .isEqualTo("abc");
     assertThat(Bytes.hex(Bytes.fromHex("00 06 ff"))).isEqualTo("00 06 ff");
     assertThat(Bytes.printable(Bytes.utf8("4a\u001e\\"))).isEqualTo("4a\\x1e\\\\");
   }

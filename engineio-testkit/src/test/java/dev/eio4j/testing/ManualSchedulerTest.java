@@ -26,11 +26,12 @@ class ManualSchedulerTest {
 
   @Test
   void tasksQueuedByTasksRunInTheSameCall() {
-    clock.execute(() -> {
-      ran.add("outer");
-      clock.execute(() -> ran.add("inner"));
-      clock.schedule(0, () -> ran.add("timer-0"));
-    });
+    clock.execute(
+        () -> {
+          ran.add("outer");
+          clock.execute(() -> ran.add("inner"));
+          clock.schedule(0, () -> ran.add("timer-0"));
+        });
     clock.runPending();
     assertThat(ran).containsExactly("outer", "inner", "timer-0");
   }
@@ -88,15 +89,16 @@ class ManualSchedulerTest {
   @Test
   void inLaneIsFalseOnOtherThreads() throws Exception {
     List<Boolean> seen = new ArrayList<>();
-    clock.execute(() -> {
-      Thread t = new Thread(() -> seen.add(clock.inLane()));
-      t.start();
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    clock.execute(
+        () -> {
+          Thread t = new Thread(() -> seen.add(clock.inLane()));
+          t.start();
+          try {
+            t.join();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     clock.runPending();
     assertThat(seen).containsExactly(false);
   }
@@ -111,17 +113,19 @@ class ManualSchedulerTest {
 
   @Test
   void aFailingTaskDoesNotStopTheOthersAndIsRethrown() {
-    clock.execute(() -> {
-      throw new IllegalArgumentException("boom");
-    });
+    clock.execute(
+        () -> {
+          throw new IllegalArgumentException("boom");
+        });
     clock.execute(() -> ran.add("after"));
     assertThatThrownBy(clock::runPending).hasRootCauseMessage("boom");
     assertThat(ran).containsExactly("after");
     assertThat(clock.failures()).hasSize(1);
     clock.rethrowFailures(false);
-    clock.execute(() -> {
-      throw new IllegalStateException("quiet");
-    });
+    clock.execute(
+        () -> {
+          throw new IllegalStateException("quiet");
+        });
     clock.runPending();
     assertThat(clock.failures()).hasSize(2);
   }

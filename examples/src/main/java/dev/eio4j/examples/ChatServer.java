@@ -38,11 +38,20 @@ public final class ChatServer {
                 }
                 server.broadcast(socket.id() + ": " + message.text());
               });
-          socket.onClose(reason -> server.broadcast(socket.id() + " left (" + reason.wireName() + ")"));
+          socket.onClose(
+              reason -> server.broadcast(socket.id() + " left (" + reason.wireName() + ")"));
         });
-    EngineIoNettyServer running = EngineIoNettyServer.builder(server).host("127.0.0.1").port(3000).start();
-    System.out.println("chat on " + running.address() + (running.nativeTransport() ? " (epoll)" : ""));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> { running.close(); callbacks.shutdown(); }));
+    EngineIoNettyServer running =
+        EngineIoNettyServer.builder(server).host("127.0.0.1").port(3000).start();
+    System.out.println(
+        "chat on " + running.address() + (running.nativeTransport() ? " (epoll)" : ""));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  callbacks.shutdown();
+                }));
     Thread.currentThread().join();
   }
 }

@@ -14,7 +14,9 @@ public final class EchoServer {
     server.onConnection(
         socket -> {
           socket.onMessage(socket::send); // text stays text, binary stays binary
-          socket.onClose((reason, description) -> System.out.println(socket.id() + " closed: " + reason.wireName()));
+          socket.onClose(
+              (reason, description) ->
+                  System.out.println(socket.id() + " closed: " + reason.wireName()));
           socket.send("你好,世界!");
         });
     RunningServer running = server.listen(3000);

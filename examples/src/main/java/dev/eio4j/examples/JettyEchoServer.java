@@ -24,10 +24,12 @@ public final class JettyEchoServer {
     Server jetty = new Server();
     ServerConnector http = new ServerConnector(jetty);
     http.setPort(port);
-    http.setIdleTimeout(60_000); // above pingInterval (25 s): a held poll is idle until the next ping
+    // above pingInterval (25 s): a held poll is idle until the next ping
+    http.setIdleTimeout(60_000);
     jetty.addConnector(http);
     ServletContextHandler context = new ServletContextHandler("/");
-    JakartaWebSocketServletContainerInitializer.configure(context, null); // Jakarta WebSocket support
+    // Jakarta WebSocket support
+    JakartaWebSocketServletContainerInitializer.configure(context, null);
     context.addServletContainerInitializer(EngineIoServlets.initializer(engineIo)); // /engine.io/*
     jetty.setHandler(context);
     jetty.setStopTimeout(2_000); // graceful stop: lets the answers to held polls go out
@@ -38,7 +40,8 @@ public final class JettyEchoServer {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  engineIo.closeSessions(); // answer held polls and close WebSockets before Jetty stops
+                  engineIo
+                      .closeSessions(); // answer held polls and close WebSockets before Jetty stops
                   try {
                     jetty.stop();
                   } catch (Exception e) {

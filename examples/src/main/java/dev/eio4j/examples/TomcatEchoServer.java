@@ -29,7 +29,8 @@ public final class TomcatEchoServer {
     Context context = tomcat.addContext("", null);
     context.setParentClassLoader(Tomcat.class.getClassLoader()); // sees Tomcat's WebSocket jar
     context.addServletContainerInitializer(new WsSci(), null); // Jakarta WebSocket support
-    context.addServletContainerInitializer(EngineIoServlets.initializer(engineIo), null); // /engine.io/*
+    // /engine.io/*
+    context.addServletContainerInitializer(EngineIoServlets.initializer(engineIo), null);
     tomcat.start();
     System.out.println("Engine.IO on Tomcat, port " + tomcat.getConnector().getLocalPort());
 
@@ -37,7 +38,8 @@ public final class TomcatEchoServer {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  engineIo.closeSessions(); // answer held polls and close WebSockets before Tomcat stops
+                  engineIo.closeSessions(); // answer held polls and close WebSockets before Tomcat
+                  // stops
                   try {
                     tomcat.stop();
                     tomcat.destroy();

@@ -21,17 +21,24 @@ class EmbeddingDocTest {
 
   @Test
   void jettySnippetIsTheJettyExample() throws IOException {
-    assertSnippetIn("\n## Jetty 12.1", ROOT.resolve("examples/src/main/java/dev/eio4j/examples/JettyEchoServer.java"));
+    assertSnippetIn(
+        "\n## Jetty 12.1",
+        ROOT.resolve("examples/src/main/java/dev/eio4j/examples/JettyEchoServer.java"));
   }
 
   @Test
   void tomcatSnippetIsTheTomcatExample() throws IOException {
-    assertSnippetIn("\n## Tomcat 11", ROOT.resolve("examples/src/main/java/dev/eio4j/examples/TomcatEchoServer.java"));
+    assertSnippetIn(
+        "\n## Tomcat 11",
+        ROOT.resolve("examples/src/main/java/dev/eio4j/examples/TomcatEchoServer.java"));
   }
 
   @Test
   void springBootSnippetIsTheSpringBootExample() throws IOException {
-    assertSnippetIn("\n## Spring Boot 4.0", ROOT.resolve("examples-spring-boot/src/main/java/dev/eio4j/examples/boot/EchoApplication.java"));
+    assertSnippetIn(
+        "\n## Spring Boot 4.0",
+        ROOT.resolve(
+            "examples-spring-boot/src/main/java/dev/eio4j/examples/boot/EchoApplication.java"));
   }
 
   @Test
@@ -41,7 +48,8 @@ class EmbeddingDocTest {
     int found = 0;
     while (m.find()) {
       found++;
-      Path source = ROOT.resolve("examples/src/main/java/" + m.group(1).replace('.', '/') + ".java");
+      Path source =
+          ROOT.resolve("examples/src/main/java/" + m.group(1).replace('.', '/') + ".java");
       assertThat(source).as(m.group(1)).exists();
     }
     assertThat(found).isEqualTo(2);
@@ -70,7 +78,9 @@ class EmbeddingDocTest {
       }
     }
     List<String> sourceCode = source.stream().filter(l -> !l.isEmpty()).toList();
-    assertThat(indexOfRun(sourceCode, code)).as("the %s snippet, line by line, in %s", heading, example.getFileName()).isNotNegative();
+    assertThat(indexOfRun(sourceCode, code))
+        .as("the %s snippet, line by line, in %s", heading, example.getFileName())
+        .isNotNegative();
   }
 
   private static int indexOfRun(List<String> haystack, List<String> run) {

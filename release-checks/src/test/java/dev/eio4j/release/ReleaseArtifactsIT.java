@@ -56,8 +56,13 @@ class ReleaseArtifactsIT {
   /** Reactor module directories that publish no library (tests, examples, tooling, the BOM itself). */
   static final Set<String> NOT_LIBRARIES =
       Set.of(
-          "eio4j-bom", "engineio-interop-tests", "engineio-browser-tests", "examples", "examples-spring-boot",
-          "benchmarks", "release-checks");
+          "eio4j-bom",
+          "engineio-interop-tests",
+          "engineio-browser-tests",
+          "examples",
+          "examples-spring-boot",
+          "benchmarks",
+          "release-checks");
 
   static List<String> libraries() {
     return new ArrayList<>(new TreeSet<>(LIBRARIES.keySet()));
@@ -68,13 +73,17 @@ class ReleaseArtifactsIT {
   void theJarNamesItsModule(String artifactId) throws IOException {
     Path jar = artifact("eio4j.jar." + artifactId);
     assertThat(Files.isRegularFile(jar))
-        .as("%s resolved to %s: a packaged jar is expected (run mvn verify, not mvn test)", artifactId, jar)
+        .as(
+            "%s resolved to %s: a packaged jar is expected (run mvn verify, not mvn test)",
+            artifactId, jar)
         .isTrue();
     String expected = LIBRARIES.get(artifactId);
     try (JarFile file = new JarFile(jar.toFile())) {
       Manifest manifest = file.getManifest();
       assertThat(manifest).as("%s has a manifest", jar).isNotNull();
-      assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name")).as("Automatic-Module-Name of %s", jar).isEqualTo(expected);
+      assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name"))
+          .as("Automatic-Module-Name of %s", jar)
+          .isEqualTo(expected);
     }
     Set<ModuleReference> found = ModuleFinder.of(jar).findAll();
     assertThat(found).hasSize(1);
@@ -115,18 +124,23 @@ class ReleaseArtifactsIT {
     for (Element module : children(children(project, "modules").get(0), "module")) {
       String dir = module.getTextContent().trim();
       seen.add(dir);
-      String artifactId = text(parse(root.resolve(dir).resolve("pom.xml")).getDocumentElement(), "artifactId");
+      String artifactId =
+          text(parse(root.resolve(dir).resolve("pom.xml")).getDocumentElement(), "artifactId");
       if (!LIBRARIES.containsKey(artifactId) && !NOT_LIBRARIES.contains(dir)) {
         unclassified.add(dir);
       }
     }
-    assertThat(unclassified).as("modules that are neither a library (BOM, module name) nor listed as unpublished").isEmpty();
+    assertThat(unclassified)
+        .as("modules that are neither a library (BOM, module name) nor listed as unpublished")
+        .isEmpty();
     assertThat(seen).containsAll(NOT_LIBRARIES);
   }
 
   private static Path artifact(String property) {
     String value = System.getProperty(property);
-    assertThat(value).as("system property %s (set by the failsafe configuration)", property).isNotBlank();
+    assertThat(value)
+        .as("system property %s (set by the failsafe configuration)", property)
+        .isNotBlank();
     return Path.of(value);
   }
 

@@ -78,7 +78,8 @@ public final class BroadcastOperator {
    */
   public int emit(String event, Object... args) {
     SocketIoSocket.checkEventName(event);
-    SioEncoder.Encoded encoded = SioEncoder.encode(SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args)));
+    SioEncoder.Encoded encoded =
+        SioEncoder.encode(SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args)));
     int n = 0;
     for (SocketIoSocket s : sockets()) {
       if (s.client().send(encoded)) {
@@ -90,6 +91,12 @@ public final class BroadcastOperator {
 
   @Override
   public String toString() {
-    return "BroadcastOperator{" + nsp.name() + " to=" + LogText.of(rooms.toString()) + " except=" + LogText.of(except.toString()) + "}";
+    return "BroadcastOperator{"
+        + nsp.name()
+        + " to="
+        + LogText.of(rooms.toString())
+        + " except="
+        + LogText.of(except.toString())
+        + "}";
   }
 }

@@ -46,10 +46,13 @@ final class Client {
   private final SerialQueue queue;
   private final SioDecoder decoder;
   private final Map<String, SocketIoSocket> sockets = new LinkedHashMap<>();
+
   /** Sockets whose middlewares are running, by namespace; each holds one namespace membership. */
   private final Map<String, SocketIoSocket> connecting = new HashMap<>();
+
   /** Held while one packet's frames are queued, so that concurrent senders cannot interleave them. */
   private final Object sendLock = new Object();
+
   private Cancellable connectTimer = Cancellable.NONE;
   private boolean closed;
 
@@ -65,16 +68,19 @@ final class Client {
   void start() {
     conn.onMessage(m -> queue.execute(() -> onMessage(m)));
     conn.onClose((reason, description) -> queue.execute(() -> onEngineClose(reason)));
-    queue.execute(() -> {
-      if (closed) {
-        return;
-      }
-      connectTimer = server.schedule(server.options().connectTimeout(), () -> queue.execute(this::onConnectTimeout));
-      if (v4) {
-        // protocol v4: the main namespace is joined without a CONNECT from the client
-        connect("/", JsonNodeFactory.instance.objectNode());
-      }
-    });
+    queue.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          connectTimer =
+              server.schedule(
+                  server.options().connectTimeout(), () -> queue.execute(this::onConnectTimeout));
+          if (v4) {
+            // protocol v4: the main namespace is joined without a CONNECT from the client
+            connect("/", JsonNodeFactory.instance.objectNode());
+          }
+        });
   }
 
   SocketIoServer server() {
@@ -153,7 +159,11 @@ final class Client {
     } else if (sockets.isEmpty() && connecting.isEmpty()) {
       protocolError(p.type() + " before any CONNECT");
     } else {
-      log.debug("{}: {} for namespace {} that this connection has not joined: dropped", conn.id(), p.type(), LogText.of(name));
+      log.debug(
+          "{}: {} for namespace {} that this connection has not joined: dropped",
+          conn.id(),
+          p.type(),
+          LogText.of(name));
     }
   }
 
@@ -179,7 +189,8 @@ final class Client {
       return;
     }
     String id = v4 ? (name.equals("/") ? conn.id() : name + "#" + conn.id()) : randomId();
-    SocketIoSocket socket = new SocketIoSocket(this, nsp, id, new Handshake(auth, conn.request(), Instant.now()));
+    SocketIoSocket socket =
+        new SocketIoSocket(this, nsp, id, new Handshake(auth, conn.request(), Instant.now()));
     connecting.put(name, socket);
     runMiddlewares(socket, nsp.middlewareChain(), 0);
   }
@@ -211,13 +222,16 @@ final class Client {
       runMiddlewares(socket, chain, i + 1);
       return;
     }
-    stage.whenComplete((v, err) -> queue.execute(() -> {
-      if (err != null) {
-        refused(socket, err);
-      } else {
-        runMiddlewares(socket, chain, i + 1);
-      }
-    }));
+    stage.whenComplete(
+        (v, err) ->
+            queue.execute(
+                () -> {
+                  if (err != null) {
+                    refused(socket, err);
+                  } else {
+                    runMiddlewares(socket, chain, i + 1);
+                  }
+                }));
   }
 
   private void refused(SocketIoSocket socket, Throwable err) {
@@ -230,7 +244,8 @@ final class Client {
       return;
     }
     Throwable cause = err;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     if (cause instanceof ConnectError ce) {

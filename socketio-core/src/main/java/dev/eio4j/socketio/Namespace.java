@@ -23,6 +23,7 @@ public final class Namespace {
   private final Map<String, SocketIoSocket> sockets = new ConcurrentHashMap<>();
   private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
   private final List<Consumer<SocketIoSocket>> connectionListeners = new CopyOnWriteArrayList<>();
+
   /** Sockets connecting or connected; guarded by the server's namespace lock. */
   int members;
 

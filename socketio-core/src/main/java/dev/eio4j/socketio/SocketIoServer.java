@@ -57,8 +57,10 @@ public final class SocketIoServer implements AutoCloseable {
   private final SocketIoOptions options;
   private final Lane timers;
   private final ScheduledThreadPoolExecutor ownTimers;
+
   /** Guards namespace creation, removal and membership counts. */
   private final Object nsLock = new Object();
+
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final List<DynamicNamespace> dynamic = new CopyOnWriteArrayList<>();
   private final List<ErrorListener> errorListeners = new CopyOnWriteArrayList<>();
@@ -73,11 +75,13 @@ public final class SocketIoServer implements AutoCloseable {
       this.ownTimers = null;
     } else {
       ScheduledThreadPoolExecutor ex =
-          new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "socketio-timers");
-            t.setDaemon(true);
-            return t;
-          });
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread t = new Thread(r, "socketio-timers");
+                t.setDaemon(true);
+                return t;
+              });
       ex.setRemoveOnCancelPolicy(true);
       this.ownTimers = ex;
       this.timers = new ExecutorLane(ex);
@@ -94,11 +98,12 @@ public final class SocketIoServer implements AutoCloseable {
   public static SocketIoServer attach(EngineIoServer engine, SocketIoOptions options) {
     Objects.requireNonNull(engine, "engine");
     SocketIoServer io = new SocketIoServer(engine, Objects.requireNonNull(options, "options"));
-    engine.onConnection(conn -> {
-      Client c = new Client(io, conn);
-      io.clients.add(c);
-      c.start();
-    });
+    engine.onConnection(
+        conn -> {
+          Client c = new Client(io, conn);
+          io.clients.add(c);
+          c.start();
+        });
     return io;
   }
 
@@ -208,7 +213,8 @@ public final class SocketIoServer implements AutoCloseable {
 
   void reportError(SocketIoSocket socket, Throwable error) {
     if (errorListeners.isEmpty()) {
-      log.warn("listener failed on socket {}", socket == null ? "-" : LogText.of(socket.id()), error);
+      log.warn(
+          "listener failed on socket {}", socket == null ? "-" : LogText.of(socket.id()), error);
       return;
     }
     for (ErrorListener l : errorListeners) {

@@ -70,11 +70,14 @@ public final class SocketIoSocket {
   private final Handshake handshake;
   private final Map<String, List<EventListener>> listeners = new ConcurrentHashMap<>();
   private final List<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<SocketIoDisconnectReason>> disconnecting = new CopyOnWriteArrayList<>();
-  private final List<Consumer<SocketIoDisconnectReason>> disconnected = new CopyOnWriteArrayList<>();
+  private final List<Consumer<SocketIoDisconnectReason>> disconnecting =
+      new CopyOnWriteArrayList<>();
+  private final List<Consumer<SocketIoDisconnectReason>> disconnected =
+      new CopyOnWriteArrayList<>();
   private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
   private final AtomicLong nextAckId = new AtomicLong();
   private final Map<String, Object> data = new ConcurrentHashMap<>();
+
   /** 0 connecting, 1 connected, 2 gone; written on the connection's order only. */
   private volatile int state;
 
@@ -180,17 +183,27 @@ public final class SocketIoSocket {
     // registered before the timer exists: the timeout always finds (and removes) the entry
     acks.put(ackId, pending);
     pending.timer =
-        client.server().schedule(timeout, () -> client.queue().execute(() -> {
-          PendingAck p = acks.remove(ackId);
-          if (p != null) {
-            p.future.completeExceptionally(new TimeoutException("operation has timed out"));
-          }
-        }));
+        client
+            .server()
+            .schedule(
+                timeout,
+                () ->
+                    client
+                        .queue()
+                        .execute(
+                            () -> {
+                              PendingAck p = acks.remove(ackId);
+                              if (p != null) {
+                                p.future.completeExceptionally(
+                                    new TimeoutException("operation has timed out"));
+                              }
+                            }));
     if (!connected() || !client.send(SioPacket.event(nsp.name(), ackId, Args.event(event, args)))) {
       PendingAck p = acks.remove(ackId);
       if (p != null) {
         p.timer.cancel();
-        p.future.completeExceptionally(new IllegalStateException("socket is not connected or cannot send"));
+        p.future.completeExceptionally(
+            new IllegalStateException("socket is not connected or cannot send"));
       }
     }
     return future;
@@ -252,14 +265,18 @@ public final class SocketIoSocket {
    * gets DISCONNECT) and the connection is closed.
    */
   public void disconnect(boolean close) {
-    client.queue().execute(() -> {
-      if (close) {
-        client.disconnectAll();
-      } else if (connected()) {
-        client.send(new SioPacket(SioPacketType.DISCONNECT, nsp.name(), SioPacket.NO_ID, null));
-        onClose(SocketIoDisconnectReason.SERVER_NAMESPACE_DISCONNECT);
-      }
-    });
+    client
+        .queue()
+        .execute(
+            () -> {
+              if (close) {
+                client.disconnectAll();
+              } else if (connected()) {
+                client.send(
+                    new SioPacket(SioPacketType.DISCONNECT, nsp.name(), SioPacket.NO_ID, null));
+                onClose(SocketIoDisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+              }
+            });
   }
 
   // ------------------------------------------------------------------ the connection's order only
@@ -277,7 +294,12 @@ public final class SocketIoSocket {
     if (client.isV4()) {
       client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, null));
     } else {
-      client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, JsonNodeFactory.instance.objectNode().put("sid", id)));
+      client.send(
+          new SioPacket(
+              SioPacketType.CONNECT,
+              nsp.name(),
+              SioPacket.NO_ID,
+              JsonNodeFactory.instance.objectNode().put("sid", id)));
     }
     state = 1;
     nsp.socketMap().put(id, this);
@@ -349,14 +371,16 @@ public final class SocketIoSocket {
     acks.clear();
     for (PendingAck p : pending) {
       p.timer.cancel();
-      p.future.completeExceptionally(new IllegalStateException("socket disconnected: " + reason.wireName()));
+      p.future.completeExceptionally(
+          new IllegalStateException("socket disconnected: " + reason.wireName()));
     }
     if (wasConnected) {
       fire(disconnected, reason);
     }
   }
 
-  private void fire(List<Consumer<SocketIoDisconnectReason>> list, SocketIoDisconnectReason reason) {
+  private void fire(
+      List<Consumer<SocketIoDisconnectReason>> list, SocketIoDisconnectReason reason) {
     for (Consumer<SocketIoDisconnectReason> l : list) {
       try {
         l.accept(reason);

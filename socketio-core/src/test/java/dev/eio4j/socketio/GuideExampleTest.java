@@ -33,7 +33,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GuideExampleTest {
   private static final Logger log = LoggerFactory.getLogger(GuideExampleTest.class);
-  private static final Path SELF = Path.of("src/test/java/dev/eio4j/socketio/GuideExampleTest.java");
+  private static final Path SELF =
+      Path.of("src/test/java/dev/eio4j/socketio/GuideExampleTest.java");
   private static final Path GUIDE = Path.of("..", "docs", "socketio.md");
 
   @Test
@@ -45,7 +46,10 @@ class GuideExampleTest {
     String begin = "// guide:" + "begin\n";
     String end = "    // guide:" + "end";
     String region = self.substring(self.indexOf(begin) + begin.length(), self.indexOf(end));
-    String dedented = Arrays.stream(region.split("\n", -1)).map(l -> l.startsWith("    ") ? l.substring(4) : l).collect(Collectors.joining("\n"));
+    String dedented =
+        Arrays.stream(region.split("\n", -1))
+            .map(l -> l.startsWith("    ") ? l.substring(4) : l)
+            .collect(Collectors.joining("\n"));
     assertThat(dedented).isEqualTo(m.group(1));
   }
 
@@ -54,31 +58,46 @@ class GuideExampleTest {
     int port = 0;
     // guide:begin
     EngineIoServer engine = EngineIoServer.builder().path("/socket.io/").allowEIO3(true).build();
-    SocketIoServer io = SocketIoServer.attach(engine, SocketIoOptions.builder().connectTimeout(Duration.ofSeconds(45)).build());
-    io.onError((socket, error) -> log.warn("listener failed", error)); // listener exceptions land here
+    SocketIoServer io =
+        SocketIoServer.attach(
+            engine, SocketIoOptions.builder().connectTimeout(Duration.ofSeconds(45)).build());
+    io.onError(
+        (socket, error) -> log.warn("listener failed", error)); // listener exceptions land here
 
     Namespace chat = io.of("/chat");
-    chat.use(socket -> { // each CONNECT, in order; may return a CompletionStage
-      JsonNode token = socket.handshake().auth().get("token"); // v5: CONNECT payload; v4: /chat?token=..
-      if (token == null || !token.asString().equals("secret")) {
-        throw new ConnectError("Not authorized", JsonNodeFactory.instance.objectNode().put("code", 401));
-      }
-      socket.data().put("user", "alice");
-      return null; // accepted
-    });
-    chat.onConnection(socket -> {
-      socket.join("lobby");
-      socket.on("say", (args, ack) -> {
-        socket.to("lobby").emit("said", socket.data().get("user"), args.get(0)); // the others in the room
-        ack.send("ok"); // answers the client's ack, once
-      });
-      socket.on("upload", (args, ack) -> ack.send(args.get(0).binaryValue().length)); // byte[] attachments
-      socket.onAny((event, args) -> log.debug("event {}", event));
-      socket.emitWithAck(Duration.ofSeconds(5), "ready?") // answer or TimeoutException
-          .thenAccept(reply -> socket.emit("welcome", reply.get(0)));
-      socket.onDisconnect(reason -> log.debug("left: {}", reason.wireName()));
-    });
-    io.of(Pattern.compile("/org-\\w+")).onConnection(socket -> socket.emit("hello", socket.namespace().name()));
+    chat.use(
+        socket -> { // each CONNECT, in order; may return a CompletionStage
+          JsonNode token =
+              socket.handshake().auth().get("token"); // v5: CONNECT payload; v4: /chat?token=..
+          if (token == null || !token.asString().equals("secret")) {
+            throw new ConnectError(
+                "Not authorized", JsonNodeFactory.instance.objectNode().put("code", 401));
+          }
+          socket.data().put("user", "alice");
+          return null; // accepted
+        });
+    chat.onConnection(
+        socket -> {
+          socket.join("lobby");
+          socket.on(
+              "say",
+              (args, ack) -> {
+                socket
+                    .to("lobby")
+                    .emit("said", socket.data().get("user"), args.get(0)); // the others in the room
+                ack.send("ok"); // answers the client's ack, once
+              });
+          socket.on(
+              "upload",
+              (args, ack) -> ack.send(args.get(0).binaryValue().length)); // byte[] attachments
+          socket.onAny((event, args) -> log.debug("event {}", event));
+          socket
+              .emitWithAck(Duration.ofSeconds(5), "ready?") // answer or TimeoutException
+              .thenAccept(reply -> socket.emit("welcome", reply.get(0)));
+          socket.onDisconnect(reason -> log.debug("left: {}", reason.wireName()));
+        });
+    io.of(Pattern.compile("/org-\\w+"))
+        .onConnection(socket -> socket.emit("hello", socket.namespace().name()));
     RunningServer running = engine.listen("127.0.0.1", port);
     // guide:end
     try {
@@ -99,7 +118,8 @@ class GuideExampleTest {
 
       Polling eve = new Polling(running.port());
       eve.post("40/chat,{\"token\":\"guess\"}");
-      assertThat(eve.receive(1)).containsExactly("44/chat,{\"message\":\"Not authorized\",\"data\":{\"code\":401}}");
+      assertThat(eve.receive(1))
+          .containsExactly("44/chat,{\"message\":\"Not authorized\",\"data\":{\"code\":401}}");
       eve.post("40/org-acme,");
       List<String> org = eve.receive(2);
       assertThat(org.get(0)).startsWith("40/org-acme,{\"sid\":");
@@ -112,7 +132,8 @@ class GuideExampleTest {
 
   /** A minimal Engine.IO 4 long-polling client: one session, text packets only. */
   private static final class Polling {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
     private final List<String> inbox = new ArrayList<>();
 
@@ -125,9 +146,13 @@ class GuideExampleTest {
 
     /** POSTs one Engine.IO message, e.g. {@code 40/chat,} (a Socket.IO CONNECT). */
     void post(String message) throws Exception {
-      HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(message)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base))
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.ofString(message))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
     }
 
@@ -149,12 +174,19 @@ class GuideExampleTest {
     }
 
     private void post3() throws Exception {
-      http.send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("3")).build(),
+      http.send(
+          HttpRequest.newBuilder(URI.create(base))
+              .timeout(Duration.ofSeconds(10))
+              .POST(HttpRequest.BodyPublishers.ofString("3"))
+              .build(),
           HttpResponse.BodyHandlers.ofString());
     }
 
     private String get(String uri) throws Exception {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       return r.body();
     }

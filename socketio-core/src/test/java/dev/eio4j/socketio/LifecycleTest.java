@@ -68,10 +68,14 @@ class LifecycleTest {
     small.io.of(name -> name.startsWith("/n-"));
     Ws c = small.ws("4");
     c.send("0").send("0/n-1,").send("0/n-2,").take();
-    assertThat(c.send("0/n-3,").take()).containsExactly("text:44/n-3,{\"message\":\"Too many namespaces\"}");
+    assertThat(c.send("0/n-3,").take())
+        .containsExactly("text:44/n-3,{\"message\":\"Too many namespaces\"}");
     assertThat(small.io.namespaces()).doesNotContainKey("/n-3");
     c.send("1/n-2,");
-    assertThat(c.send("0/n-3,").take()).singleElement().asString().startsWith("text:40/n-3,{\"sid\":");
+    assertThat(c.send("0/n-3,").take())
+        .singleElement()
+        .asString()
+        .startsWith("text:40/n-3,{\"sid\":");
     assertThat(c.closed()).isFalse();
   }
 
@@ -88,17 +92,25 @@ class LifecycleTest {
     List<Thread> senders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int base = t * each;
-      Thread th = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < each; i++) {
-          int n = base + i;
-          socket.get().emit("b", n, new byte[] {(byte) n, (byte) (n >> 8)}, new byte[] {(byte) (n >> 8)});
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < each; i++) {
+                  int n = base + i;
+                  socket
+                      .get()
+                      .emit(
+                          "b",
+                          n,
+                          new byte[] {(byte) n, (byte) (n >> 8)},
+                          new byte[] {(byte) (n >> 8)});
+                }
+              });
       th.start();
       senders.add(th);
     }

@@ -20,26 +20,41 @@ class ProtocolV4Test {
   private final List<SocketIoSocket> connected = new ArrayList<>();
 
   ProtocolV4Test() {
-    sio.io.sockets().onConnection(s -> {
-      connected.add(s);
-      s.emit("auth", s.handshake().auth());
-      s.on("message-with-ack", (args, ack) -> ack.send(args.valueStream().toArray()));
-      s.on("send-bin", (args, ack) -> {
-        var nested = JsonNodeFactory.instance.objectNode();
-        nested.set("nested", JsonNodeFactory.instance.binaryNode(new byte[] {4}));
-        s.emit("bin", new byte[] {1, 2, 3}, nested.put("n", 1));
-      });
-    });
-    sio.io.of("/custom").onConnection(s -> {
-      connected.add(s);
-      s.emit("auth", s.handshake().auth());
-    });
-    sio.io.of("/private").use(s -> {
-      throw new ConnectError("Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
-    });
-    sio.io.of("/private2").use(s -> {
-      throw new ConnectError("Not authorized");
-    });
+    sio.io
+        .sockets()
+        .onConnection(
+            s -> {
+              connected.add(s);
+              s.emit("auth", s.handshake().auth());
+              s.on("message-with-ack", (args, ack) -> ack.send(args.valueStream().toArray()));
+              s.on(
+                  "send-bin",
+                  (args, ack) -> {
+                    var nested = JsonNodeFactory.instance.objectNode();
+                    nested.set("nested", JsonNodeFactory.instance.binaryNode(new byte[] {4}));
+                    s.emit("bin", new byte[] {1, 2, 3}, nested.put("n", 1));
+                  });
+            });
+    sio.io
+        .of("/custom")
+        .onConnection(
+            s -> {
+              connected.add(s);
+              s.emit("auth", s.handshake().auth());
+            });
+    sio.io
+        .of("/private")
+        .use(
+            s -> {
+              throw new ConnectError(
+                  "Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
+            });
+    sio.io
+        .of("/private2")
+        .use(
+            s -> {
+              throw new ConnectError("Not authorized");
+            });
     sio.io.of(Pattern.compile("/never"));
   }
 
@@ -47,14 +62,19 @@ class ProtocolV4Test {
   void implicitConnectQueryAuthIdsAndConnectErrors() {
     EngineHarness.WsClient raw = sio.h.openWebSocket("EIO=3");
     sio.clock().runPending();
-    assertThat(raw.conn().takeFrameLog()).containsExactly("text:" + raw.conn().texts().get(0), "text:40", "text:42[\"auth\",{}]");
+    assertThat(raw.conn().takeFrameLog())
+        .containsExactly("text:" + raw.conn().texts().get(0), "text:40", "text:42[\"auth\",{}]");
     Ws c = new Ws(raw.sid(), raw.conn(), sio);
 
-    assertThat(c.send("0/custom?token=abc,").take()).containsExactly("text:40/custom,", "text:42/custom,[\"auth\",{\"token\":\"abc\"}]");
-    assertThat(connected).extracting(SocketIoSocket::id).containsExactly(raw.sid(), "/custom#" + raw.sid());
+    assertThat(c.send("0/custom?token=abc,").take())
+        .containsExactly("text:40/custom,", "text:42/custom,[\"auth\",{\"token\":\"abc\"}]");
+    assertThat(connected)
+        .extracting(SocketIoSocket::id)
+        .containsExactly(raw.sid(), "/custom#" + raw.sid());
 
     assertThat(c.send("21[\"message-with-ack\",\"x\"]").take()).containsExactly("text:431[\"x\"]");
-    assertThat(c.send("0/random,").take()).containsExactly("text:44/random,{\"message\":\"Invalid namespace\"}");
+    assertThat(c.send("0/random,").take())
+        .containsExactly("text:44/random,{\"message\":\"Invalid namespace\"}");
     assertThat(c.send("0/private,").take()).containsExactly("text:44/private,{\"code\":42}");
     assertThat(c.send("0/private2,").take()).containsExactly("text:44/private2,\"Not authorized\"");
 

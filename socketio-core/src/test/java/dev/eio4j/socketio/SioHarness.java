@@ -15,7 +15,13 @@ final class SioHarness {
   final List<Throwable> errors = new ArrayList<>();
 
   SioHarness(Consumer<SocketIoOptions.Builder> options) {
-    h = EngineHarness.create(b -> b.path("/socket.io/").allowEIO3(true).pingInterval(Duration.ofMillis(25_000)).pingTimeout(Duration.ofMillis(20_000)));
+    h =
+        EngineHarness.create(
+            b ->
+                b.path("/socket.io/")
+                    .allowEIO3(true)
+                    .pingInterval(Duration.ofMillis(25_000))
+                    .pingTimeout(Duration.ofMillis(20_000)));
     SocketIoOptions.Builder b = SocketIoOptions.builder().timers(h.clock());
     options.accept(b);
     io = SocketIoServer.attach(h.server(), b.build());

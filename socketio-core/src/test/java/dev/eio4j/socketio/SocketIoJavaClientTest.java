@@ -54,17 +54,31 @@ class SocketIoJavaClientTest {
     SocketIoServer io = SocketIoServer.attach(engine);
     servers.add(io);
     io.onError((socket, error) -> errors.add(error));
-    io.sockets().onConnection(s -> {
-      s.onDisconnect(reason -> disconnects.computeIfAbsent(s.id(), k -> new CompletableFuture<>()).complete(reason.wireName()));
-      s.emit("auth", s.handshake().auth());
-      s.on("echo", (args, ack) -> ack.send(args.valueStream().toArray()));
-      s.on("bin", (args, ack) -> s.emit("bin-back", args.valueStream().toArray()));
-      s.on("ask", (args, ack) -> s.emitWithAck(Duration.ofSeconds(10), "question", args.get(0))
-          .whenComplete((reply, err) -> s.emit("answer", err == null ? reply.get(0) : "error: " + err)));
-    });
-    io.of("/private").use(s -> {
-      throw new ConnectError("Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
-    });
+    io.sockets()
+        .onConnection(
+            s -> {
+              s.onDisconnect(
+                  reason ->
+                      disconnects
+                          .computeIfAbsent(s.id(), k -> new CompletableFuture<>())
+                          .complete(reason.wireName()));
+              s.emit("auth", s.handshake().auth());
+              s.on("echo", (args, ack) -> ack.send(args.valueStream().toArray()));
+              s.on("bin", (args, ack) -> s.emit("bin-back", args.valueStream().toArray()));
+              s.on(
+                  "ask",
+                  (args, ack) ->
+                      s.emitWithAck(Duration.ofSeconds(10), "question", args.get(0))
+                          .whenComplete(
+                              (reply, err) ->
+                                  s.emit("answer", err == null ? reply.get(0) : "error: " + err)));
+            });
+    io.of("/private")
+        .use(
+            s -> {
+              throw new ConnectError(
+                  "Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
+            });
     return engine;
   }
 
@@ -101,12 +115,13 @@ class SocketIoJavaClientTest {
   }
 
   private Socket socket(int port, String nsp, String transport) {
-    IO.Options opts = IO.Options.builder()
-        .setTransports(new String[] {transport})
-        .setForceNew(true)
-        .setReconnection(false)
-        .setAuth(Map.of("token", "j1"))
-        .build();
+    IO.Options opts =
+        IO.Options.builder()
+            .setTransports(new String[] {transport})
+            .setForceNew(true)
+            .setReconnection(false)
+            .setAuth(Map.of("token", "j1"))
+            .build();
     opts.callFactory = okHttp;
     opts.webSocketFactory = okHttp;
     return IO.socket(URI.create("http://127.0.0.1:" + port + nsp), opts);
@@ -158,7 +173,8 @@ class SocketIoJavaClientTest {
 
       String id = s.id();
       s.disconnect();
-      assertThat(await(disconnects.computeIfAbsent(id, k -> new CompletableFuture<>()))).isEqualTo("client namespace disconnect");
+      assertThat(await(disconnects.computeIfAbsent(id, k -> new CompletableFuture<>())))
+          .isEqualTo("client namespace disconnect");
       assertThat(errors).isEmpty();
     } finally {
       s.close();

@@ -44,24 +44,34 @@ class SocketIoNodeClientTest {
 
   @BeforeAll
   void start() {
-    assertThat(NODE_DIR.resolve("node_modules/sio-client-v4")).as("npm ci has run in %s", NODE_DIR).exists();
+    assertThat(NODE_DIR.resolve("node_modules/sio-client-v4"))
+        .as("npm ci has run in %s", NODE_DIR)
+        .exists();
     engine = EngineIoServer.builder().path("/socket.io/").allowEIO3(true).build();
     io = SocketIoServer.attach(engine);
     io.onError((socket, error) -> errors.add(error));
     for (Namespace nsp : List.of(io.of("/"), io.of("/custom"))) {
-      nsp.onConnection(s -> {
-        s.emit("auth", s.handshake().auth());
-        s.on("echo", (args, ack) -> ack.send(args.valueStream().toArray()));
-        s.on("bin", (args, ack) -> s.emit("bin-back", args.valueStream().toArray()));
-        s.on("ask", (args, ack) ->
-            s.emitWithAck(Duration.ofSeconds(10), "question", args.get(0))
-                .whenComplete((reply, err) -> s.emit("answer", err == null ? reply.get(0) : "error: " + err)));
-        s.onDisconnect(reason -> disconnects.put(s.id(), reason.wireName()));
-      });
+      nsp.onConnection(
+          s -> {
+            s.emit("auth", s.handshake().auth());
+            s.on("echo", (args, ack) -> ack.send(args.valueStream().toArray()));
+            s.on("bin", (args, ack) -> s.emit("bin-back", args.valueStream().toArray()));
+            s.on(
+                "ask",
+                (args, ack) ->
+                    s.emitWithAck(Duration.ofSeconds(10), "question", args.get(0))
+                        .whenComplete(
+                            (reply, err) ->
+                                s.emit("answer", err == null ? reply.get(0) : "error: " + err)));
+            s.onDisconnect(reason -> disconnects.put(s.id(), reason.wireName()));
+          });
     }
-    io.of("/private").use(s -> {
-      throw new ConnectError("Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
-    });
+    io.of("/private")
+        .use(
+            s -> {
+              throw new ConnectError(
+                  "Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
+            });
     running = engine.listen("127.0.0.1", 0);
   }
 
@@ -83,15 +93,25 @@ class SocketIoNodeClientTest {
     "v2, upgrade, 'polling,websocket', true"
   })
   void realClient(String client, String mode, String transports, boolean upgrade) throws Exception {
-    List<String> args = new ArrayList<>(List.of(
-        "--url", "http://127.0.0.1:" + running.port(),
-        "--client", client,
-        "--transports", transports,
-        "--upgrade", String.valueOf(upgrade),
-        "--expect-transport", mode.equals("polling") ? "polling" : "websocket",
-        "--timeout-ms", "30000"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--url",
+                "http://127.0.0.1:" + running.port(),
+                "--client",
+                client,
+                "--transports",
+                transports,
+                "--upgrade",
+                String.valueOf(upgrade),
+                "--expect-transport",
+                mode.equals("polling") ? "polling" : "websocket",
+                "--timeout-ms",
+                "30000"));
     Result r = runNode(args);
-    assertThat(r.exitCode).as("client.js %s\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr).isZero();
+    assertThat(r.exitCode)
+        .as("client.js %s\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr)
+        .isZero();
     assertThat(r.stdout).contains("\"ok\":true");
 
     // the server saw the client's DISCONNECT for the socket the client reported
@@ -114,7 +134,8 @@ class SocketIoNodeClientTest {
     cmd.add(NODE_DIR.resolve("client.js").toString());
     cmd.addAll(args);
     Path err = Files.createTempFile("sio-node", ".err");
-    Process p = new ProcessBuilder(cmd).directory(NODE_DIR.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).directory(NODE_DIR.toFile()).redirectError(err.toFile()).start();
     try {
       p.getOutputStream().close();
       byte[] out;
@@ -125,7 +146,10 @@ class SocketIoNodeClientTest {
         throw new AssertionError("client.js did not exit: " + args);
       }
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), stderr.length() > 4000 ? stderr.substring(0, 4000) : stderr);
+      return new Result(
+          p.exitValue(),
+          new String(out, StandardCharsets.UTF_8),
+          stderr.length() > 4000 ? stderr.substring(0, 4000) : stderr);
     } finally {
       p.destroyForcibly();
       Files.deleteIfExists(err);

@@ -26,17 +26,23 @@ class SocketIoServerTest {
 
   /** The reference suite's application: echo on "/", auth on both, "/custom" acks. */
   private void suiteApp() {
-    sio.io.sockets().onConnection(s -> {
-      s.emit("auth", s.handshake().auth());
-      s.on("message", (args, ack) -> s.emit("message-back", args.valueStream().toArray()));
-      s.on("message-with-ack", (args, ack) -> ack.send(args.valueStream().toArray()));
-      s.onDisconnect(r -> log.add("/ " + r.wireName()));
-    });
-    sio.io.of("/custom").onConnection(s -> {
-      s.emit("auth", s.handshake().auth());
-      s.on("message-with-ack", (args, ack) -> ack.send(args.valueStream().toArray()));
-      s.onDisconnect(r -> log.add("/custom " + r.wireName()));
-    });
+    sio.io
+        .sockets()
+        .onConnection(
+            s -> {
+              s.emit("auth", s.handshake().auth());
+              s.on("message", (args, ack) -> s.emit("message-back", args.valueStream().toArray()));
+              s.on("message-with-ack", (args, ack) -> ack.send(args.valueStream().toArray()));
+              s.onDisconnect(r -> log.add("/ " + r.wireName()));
+            });
+    sio.io
+        .of("/custom")
+        .onConnection(
+            s -> {
+              s.emit("auth", s.handshake().auth());
+              s.on("message-with-ack", (args, ack) -> ack.send(args.valueStream().toArray()));
+              s.onDisconnect(r -> log.add("/custom " + r.wireName()));
+            });
   }
 
   @Test
@@ -45,20 +51,35 @@ class SocketIoServerTest {
     Ws c = sio.ws("4");
     List<String> connect = c.send("0{\"token\":\"123\"}").take();
     assertThat(connect).hasSize(2);
-    assertThat(connect.get(0)).matches("text:40\\{\"sid\":\"[A-Za-z0-9_-]{20}\"\\}").doesNotContain(c.sid);
+    assertThat(connect.get(0))
+        .matches("text:40\\{\"sid\":\"[A-Za-z0-9_-]{20}\"\\}")
+        .doesNotContain(c.sid);
     assertThat(connect.get(1)).isEqualTo("text:42[\"auth\",{\"token\":\"123\"}]");
 
-    assertThat(c.send("2[\"message\",1,\"2\",{\"3\":[true]}]").take()).containsExactly("text:42[\"message-back\",1,\"2\",{\"3\":[true]}]");
-    assertThat(c.send("2456[\"message-with-ack\",1,\"2\",{\"3\":[false]}]").take()).containsExactly("text:43456[1,\"2\",{\"3\":[false]}]");
+    assertThat(c.send("2[\"message\",1,\"2\",{\"3\":[true]}]").take())
+        .containsExactly("text:42[\"message-back\",1,\"2\",{\"3\":[true]}]");
+    assertThat(c.send("2456[\"message-with-ack\",1,\"2\",{\"3\":[false]}]").take())
+        .containsExactly("text:43456[1,\"2\",{\"3\":[false]}]");
 
-    c.send("52-789[\"message-with-ack\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]").sendBinary((byte) 1, (byte) 2, (byte) 3);
+    c.send(
+            "52-789[\"message-with-ack\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]")
+        .sendBinary((byte) 1, (byte) 2, (byte) 3);
     assertThat(c.take()).isEmpty(); // one attachment still missing
     assertThat(c.sendBinary((byte) 4, (byte) 5, (byte) 6).take())
-        .containsExactly("text:462-789[{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]", "binary:01 02 03", "binary:04 05 06");
+        .containsExactly(
+            "text:462-789[{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]",
+            "binary:01 02 03",
+            "binary:04 05 06");
 
-    c.send("52-[\"message\",{\"_placeholder\":true,\"num\":0},{\"x\":{\"num\":1,\"_placeholder\":true}}]").sendBinary((byte) 9).sendBinary((byte) 8);
+    c.send(
+            "52-[\"message\",{\"_placeholder\":true,\"num\":0},{\"x\":{\"num\":1,\"_placeholder\":true}}]")
+        .sendBinary((byte) 9)
+        .sendBinary((byte) 8);
     assertThat(c.take())
-        .containsExactly("text:452-[\"message-back\",{\"_placeholder\":true,\"num\":0},{\"x\":{\"_placeholder\":true,\"num\":1}}]", "binary:09", "binary:08");
+        .containsExactly(
+            "text:452-[\"message-back\",{\"_placeholder\":true,\"num\":0},{\"x\":{\"_placeholder\":true,\"num\":1}}]",
+            "binary:09",
+            "binary:08");
   }
 
   @Test
@@ -73,24 +94,31 @@ class SocketIoServerTest {
     suiteApp();
     DynamicNamespace dyn = sio.io.of(Pattern.compile("/dyn-\\w+"));
     dyn.onConnection(s -> s.emit("hello", s.namespace().name(), s.handshake().auth()));
-    sio.io.of("/private").use(s -> {
-      throw new ConnectError("Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
-    });
+    sio.io
+        .of("/private")
+        .use(
+            s -> {
+              throw new ConnectError(
+                  "Not authorized", JsonNodeFactory.instance.objectNode().put("code", 42));
+            });
     Ws c = sio.ws("4");
     c.send("0").take();
 
     List<String> custom = c.send("0/custom,").take();
     assertThat(custom.get(0)).matches("text:40/custom,\\{\"sid\":\"[A-Za-z0-9_-]{20}\"\\}");
     assertThat(custom.get(1)).isEqualTo("text:42/custom,[\"auth\",{}]");
-    assertThat(c.send("2/custom,7[\"message-with-ack\",\"a\"]").take()).containsExactly("text:43/custom,7[\"a\"]");
+    assertThat(c.send("2/custom,7[\"message-with-ack\",\"a\"]").take())
+        .containsExactly("text:43/custom,7[\"a\"]");
 
     List<String> d = c.send("0/dyn-abc,").take();
     assertThat(d.get(0)).matches("text:40/dyn-abc,\\{\"sid\":\"[A-Za-z0-9_-]{20}\"\\}");
     assertThat(d.get(1)).isEqualTo("text:42/dyn-abc,[\"hello\",\"/dyn-abc\",{}]");
     assertThat(sio.io.namespaces()).containsKey("/dyn-abc");
 
-    assertThat(c.send("0/random,").take()).containsExactly("text:44/random,{\"message\":\"Invalid namespace\"}");
-    assertThat(c.send("0/private,").take()).containsExactly("text:44/private,{\"message\":\"Not authorized\",\"data\":{\"code\":42}}");
+    assertThat(c.send("0/random,").take())
+        .containsExactly("text:44/random,{\"message\":\"Invalid namespace\"}");
+    assertThat(c.send("0/private,").take())
+        .containsExactly("text:44/private,{\"message\":\"Not authorized\",\"data\":{\"code\":42}}");
     assertThat(sio.io.namespaces()).doesNotContainKey("/random");
 
     // leaving: no reply, the connection stays, the emptied dynamic child is removed
@@ -116,11 +144,15 @@ class SocketIoServerTest {
   void asyncMiddlewareDelaysTheReplyAndSeesTheAuth() {
     CompletableFuture<Void> gate = new CompletableFuture<>();
     AtomicReference<String> token = new AtomicReference<>();
-    sio.io.of("/slow").use(s -> {
-      token.set(s.handshake().auth().path("token").asString());
-      s.data().put("user", "u1");
-      return gate;
-    }).onConnection(s -> s.emit("welcome", s.data().get("user")));
+    sio.io
+        .of("/slow")
+        .use(
+            s -> {
+              token.set(s.handshake().auth().path("token").asString());
+              s.data().put("user", "u1");
+              return gate;
+            })
+        .onConnection(s -> s.emit("welcome", s.data().get("user")));
     Ws c = sio.ws("4");
     assertThat(c.send("0/slow,{\"token\":\"abc\"}").take()).isEmpty();
     assertThat(token.get()).isEqualTo("abc");
@@ -132,10 +164,20 @@ class SocketIoServerTest {
 
   @Test
   void failingMiddlewareRefusesWithoutDetailsAndReportsTheError() {
-    sio.io.of("/boom").use(s -> CompletableFuture.failedFuture(new IllegalStateException("db password wrong at Foo.java:12")));
+    sio.io
+        .of("/boom")
+        .use(
+            s ->
+                CompletableFuture.failedFuture(
+                    new IllegalStateException("db password wrong at Foo.java:12")));
     Ws c = sio.ws("4");
-    assertThat(c.send("0/boom,").take()).containsExactly("text:44/boom,{\"message\":\"Server error\"}");
-    assertThat(sio.errors).singleElement().extracting(Throwable::getMessage).asString().contains("db password");
+    assertThat(c.send("0/boom,").take())
+        .containsExactly("text:44/boom,{\"message\":\"Server error\"}");
+    assertThat(sio.errors)
+        .singleElement()
+        .extracting(Throwable::getMessage)
+        .asString()
+        .contains("db password");
     assertThat(c.closed()).isFalse();
   }
 
@@ -156,7 +198,8 @@ class SocketIoServerTest {
     main.get().disconnect(true);
     assertThat(c.take()).containsExactly("text:41", "text:41/dyn-abc,");
     assertThat(c.closed()).isTrue();
-    assertThat(log).containsExactly("/ server namespace disconnect", "/ server namespace disconnect");
+    assertThat(log)
+        .containsExactly("/ server namespace disconnect", "/ server namespace disconnect");
   }
 
   @Test
@@ -176,7 +219,15 @@ class SocketIoServerTest {
     suiteApp();
     Ws other = sio.ws("4");
     other.send("0").take();
-    for (String bad : List.of("abc", "2{}", "2abc[\"message-with-ack\",1]", "2[]", "2[1]", "0[1]", "2[\"connect\"]")) {
+    for (String bad :
+        List.of(
+            "abc",
+            "2{}",
+            "2abc[\"message-with-ack\",1]",
+            "2[]",
+            "2[1]",
+            "0[1]",
+            "2[\"connect\"]")) {
       Ws c = sio.ws("4");
       if (!bad.startsWith("0")) {
         c.send("0").take();
@@ -186,7 +237,8 @@ class SocketIoServerTest {
     }
     assertThat(log).containsOnly("/ forced close").hasSize(6);
     assertThat(other.closed()).isFalse();
-    assertThat(other.send("2[\"message\",\"still\"]").take()).containsExactly("text:42[\"message-back\",\"still\"]");
+    assertThat(other.send("2[\"message\",\"still\"]").take())
+        .containsExactly("text:42[\"message-back\",\"still\"]");
   }
 
   @Test
@@ -199,14 +251,19 @@ class SocketIoServerTest {
 
   @Test
   void listenerExceptionsGoToTheErrorHookAndTheConnectionLives() {
-    sio.io.sockets().onConnection(s -> {
-      s.onAny((event, args) -> log.add("any " + event));
-      s.on("x", (args, ack) -> {
-        throw new IllegalStateException("boom");
-      });
-      s.on("x", (args, ack) -> log.add("second listener still ran"));
-      s.on("y", (args, ack) -> ack.send("fine"));
-    });
+    sio.io
+        .sockets()
+        .onConnection(
+            s -> {
+              s.onAny((event, args) -> log.add("any " + event));
+              s.on(
+                  "x",
+                  (args, ack) -> {
+                    throw new IllegalStateException("boom");
+                  });
+              s.on("x", (args, ack) -> log.add("second listener still ran"));
+              s.on("y", (args, ack) -> ack.send("fine"));
+            });
     Ws c = sio.ws("4");
     c.send("0").take();
     c.send("2[\"x\"]");
@@ -232,18 +289,27 @@ class SocketIoServerTest {
   @Test
   void anIncomingAckIsAnsweredExactlyOnce() {
     AtomicReference<Throwable> second = new AtomicReference<>();
-    sio.io.sockets().onConnection(s -> s.on("q", (args, ack) -> {
-      assertThat(ack.isRequested()).isTrue();
-      ack.send(1);
-      try {
-        ack.send(2);
-      } catch (IllegalStateException e) {
-        second.set(e);
-      }
-    }).on("noack", (args, ack) -> {
-      log.add("requested=" + ack.isRequested());
-      ack.send("ignored");
-    }));
+    sio.io
+        .sockets()
+        .onConnection(
+            s ->
+                s.on(
+                        "q",
+                        (args, ack) -> {
+                          assertThat(ack.isRequested()).isTrue();
+                          ack.send(1);
+                          try {
+                            ack.send(2);
+                          } catch (IllegalStateException e) {
+                            second.set(e);
+                          }
+                        })
+                    .on(
+                        "noack",
+                        (args, ack) -> {
+                          log.add("requested=" + ack.isRequested());
+                          ack.send("ignored");
+                        }));
     Ws c = sio.ws("4");
     c.send("0").take();
     assertThat(c.send("25[\"q\"]").take()).containsExactly("text:435[1]");
@@ -259,19 +325,25 @@ class SocketIoServerTest {
     Ws c = sio.ws("4");
     c.send("0").take();
 
-    CompletableFuture<ArrayNode> answered = s.get().emitWithAck(Duration.ofMillis(300), "question", 1);
+    CompletableFuture<ArrayNode> answered =
+        s.get().emitWithAck(Duration.ofMillis(300), "question", 1);
     assertThat(c.take()).containsExactly("text:420[\"question\",1]");
     c.send("30[\"yes\"]");
     assertThat(answered.get().get(0).stringValue()).isEqualTo("yes");
     assertThat(s.get().pendingAcks()).isZero();
 
-    CompletableFuture<ArrayNode> unanswered = s.get().emitWithAck(Duration.ofMillis(300), "question", 1);
+    CompletableFuture<ArrayNode> unanswered =
+        s.get().emitWithAck(Duration.ofMillis(300), "question", 1);
     assertThat(c.take()).containsExactly("text:421[\"question\",1]");
     sio.clock().advanceMillis(299);
     assertThat(unanswered).isNotDone();
     assertThat(s.get().pendingAcks()).isOne();
     sio.clock().advanceMillis(1);
-    assertThatThrownBy(unanswered::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(TimeoutException.class).hasMessage("operation has timed out");
+    assertThatThrownBy(unanswered::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(TimeoutException.class)
+        .hasMessage("operation has timed out");
     assertThat(s.get().pendingAcks()).isZero();
 
     c.send("31[\"late\"]"); // dropped, not an error
@@ -285,8 +357,10 @@ class SocketIoServerTest {
     sio.io.sockets().onConnection(s::set);
     Ws c = sio.ws("4");
     c.send("0").take();
-    CompletableFuture<ArrayNode> f = s.get().emitWithAck(Duration.ofSeconds(60), "bin", new byte[] {1, 2});
-    assertThat(c.take()).containsExactly("text:451-0[\"bin\",{\"_placeholder\":true,\"num\":0}]", "binary:01 02");
+    CompletableFuture<ArrayNode> f =
+        s.get().emitWithAck(Duration.ofSeconds(60), "bin", new byte[] {1, 2});
+    assertThat(c.take())
+        .containsExactly("text:451-0[\"bin\",{\"_placeholder\":true,\"num\":0}]", "binary:01 02");
     int timersBefore = sio.clock().pendingTimers();
     c.send("1");
     assertThat(f).isCompletedExceptionally();
@@ -369,18 +443,25 @@ class SocketIoServerTest {
     AtomicReference<SocketIoSocket> s = new AtomicReference<>();
     sio.io.sockets().onConnection(s::set);
     sio.ws("4").send("0");
-    assertThatThrownBy(() -> s.get().emit("disconnect")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> s.get().on("connect", (a, b) -> {})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> s.get().emit("disconnect"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> s.get().on("connect", (a, b) -> {}))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> sio.io.of("/a,b")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void disconnectingStillSeesTheRoomsAndCloseDisconnectsEveryClient() {
-    sio.io.sockets().onConnection(s -> {
-      s.join("r");
-      s.onDisconnecting(r -> log.add("disconnecting " + s.rooms().contains("r") + " " + r.wireName()));
-      s.onDisconnect(r -> log.add("disconnect " + s.rooms().isEmpty() + " " + s.connected()));
-    });
+    sio.io
+        .sockets()
+        .onConnection(
+            s -> {
+              s.join("r");
+              s.onDisconnecting(
+                  r -> log.add("disconnecting " + s.rooms().contains("r") + " " + r.wireName()));
+              s.onDisconnect(
+                  r -> log.add("disconnect " + s.rooms().isEmpty() + " " + s.connected()));
+            });
     sio.io.of("/custom");
     Ws a = sio.ws("4");
     a.send("0").send("0/custom,").take();
@@ -391,9 +472,10 @@ class SocketIoServerTest {
     assertThat(b.take()).containsExactly("text:41");
     assertThat(a.closed()).isTrue();
     assertThat(b.closed()).isTrue();
-    assertThat(log).containsExactly(
-        "disconnecting true server namespace disconnect", "disconnect true false",
-        "disconnecting true server namespace disconnect", "disconnect true false");
+    assertThat(log)
+        .containsExactly(
+            "disconnecting true server namespace disconnect", "disconnect true false",
+            "disconnecting true server namespace disconnect", "disconnect true false");
     assertThat(sio.io.clientCount()).isZero();
     assertThat(sio.io.sockets().adapter().rooms()).isEmpty();
   }

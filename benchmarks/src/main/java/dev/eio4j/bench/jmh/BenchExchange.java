@@ -17,9 +17,11 @@ final class BenchExchange implements HttpExchange {
   BenchExchange(String method, String uri, byte[] body, Lane lane) {
     Headers h = new Headers().add("Host", "127.0.0.1");
     if (body != null) {
-      h.add("Content-Type", "text/plain;charset=UTF-8").add("Content-Length", Integer.toString(body.length));
+      h.add("Content-Type", "text/plain;charset=UTF-8")
+          .add("Content-Length", Integer.toString(body.length));
     }
-    this.request = new EngineRequest(method, uri, h, new InetSocketAddress("127.0.0.1", 40001), false);
+    this.request =
+        new EngineRequest(method, uri, h, new InetSocketAddress("127.0.0.1", 40001), false);
     this.lane = lane;
     this.body = body;
   }

@@ -18,8 +18,13 @@ final class BenchUpgrade implements WsUpgrade {
   String rejected;
 
   BenchUpgrade(String uri, Lane lane, WsConnection conn) {
-    Headers h = new Headers().add("Host", "127.0.0.1").add("Upgrade", "websocket").add("Connection", "Upgrade");
-    this.request = new EngineRequest("GET", uri, h, new InetSocketAddress("127.0.0.1", 40000), false);
+    Headers h =
+        new Headers()
+            .add("Host", "127.0.0.1")
+            .add("Upgrade", "websocket")
+            .add("Connection", "Upgrade");
+    this.request =
+        new EngineRequest("GET", uri, h, new InetSocketAddress("127.0.0.1", 40000), false);
     this.lane = lane;
     this.conn = conn;
   }
@@ -40,7 +45,8 @@ final class BenchUpgrade implements WsUpgrade {
   }
 
   @Override
-  public void accept(Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
+  public void accept(
+      Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
     handler = onOpen.apply(conn);
   }
 }

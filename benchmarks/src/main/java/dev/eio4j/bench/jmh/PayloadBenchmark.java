@@ -48,7 +48,8 @@ public class PayloadBenchmark {
     mixedPackets = new ArrayList<>();
     for (int i = 0; i < PACKETS; i++) {
       textPackets.add(Packet.message(Payloads.text(size)));
-      mixedPackets.add(i % 2 == 0 ? Packet.message(Payloads.text(size)) : Packet.message(Payloads.bytes(size)));
+      mixedPackets.add(
+          i % 2 == 0 ? Packet.message(Payloads.text(size)) : Packet.message(Payloads.bytes(size)));
     }
     v4Body = PayloadCodec.encodeV4(textPackets);
     v3Body = PayloadCodec.encodeV3String(textPackets);

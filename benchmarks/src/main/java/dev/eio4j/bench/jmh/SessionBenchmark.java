@@ -88,7 +88,8 @@ public class SessionBenchmark {
     }
     wsSocket = server.socket(sidOf(ws.lastText)).orElseThrow();
 
-    BenchExchange handshake = new BenchExchange("GET", "/engine.io/?EIO=" + eio + "&transport=polling&t=a", null, lane);
+    BenchExchange handshake =
+        new BenchExchange("GET", "/engine.io/?EIO=" + eio + "&transport=polling&t=a", null, lane);
     server.handleRequest(handshake);
     sid = sidOf(new String(handshake.response, StandardCharsets.UTF_8));
     postUri = "/engine.io/?EIO=" + eio + "&transport=polling&t=b&sid=" + sid;
@@ -98,7 +99,8 @@ public class SessionBenchmark {
 
     for (int i = 0; i < BROADCAST_SOCKETS; i++) {
       DiscardingWs c = new DiscardingWs();
-      fanoutServer.handleUpgrade(new BenchUpgrade("/engine.io/?EIO=" + eio + "&transport=websocket", lane, c));
+      fanoutServer.handleUpgrade(
+          new BenchUpgrade("/engine.io/?EIO=" + eio + "&transport=websocket", lane, c));
       fanout.add(c);
     }
   }

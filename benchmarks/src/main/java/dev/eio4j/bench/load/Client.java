@@ -30,10 +30,13 @@ abstract class Client {
   volatile boolean closing;
   volatile boolean open;
   long startedAt;
+
   /** Scenario state, event loop only. */
   int inFlight;
+
   int count;
   int round;
+
   /** The batch that opened this client (the load generator's). */
   Object owner;
 

@@ -30,7 +30,8 @@ public final class Config {
           return v;
         }
       }
-      throw new IllegalArgumentException("unknown scenario '" + s + "' (connect|idle|ws-echo|poll-echo|broadcast)");
+      throw new IllegalArgumentException(
+          "unknown scenario '" + s + "' (connect|idle|ws-echo|poll-echo|broadcast)");
     }
 
     /** The name on the command line. */
@@ -41,6 +42,7 @@ public final class Config {
 
   /** Hard cap on connections over all processes. */
   public static final int MAX_CONNECTIONS = 100_000;
+
   /** Hard cap on a run's duration, seconds. */
   public static final double MAX_DURATION_S = 3600;
 
@@ -192,7 +194,8 @@ public final class Config {
     try {
       InetAddress a = InetAddress.getByName(host);
       if (!a.isLoopbackAddress()) {
-        throw new IllegalArgumentException("the target must be a loopback address (127.0.0.0/8 or ::1): " + host);
+        throw new IllegalArgumentException(
+            "the target must be a loopback address (127.0.0.0/8 or ::1): " + host);
       }
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("unknown host " + host);
@@ -212,9 +215,12 @@ public final class Config {
       throw new IllegalArgumentException("--procs exceeds --connections");
     }
     if (sourceOffset + sources > 250) {
-      throw new IllegalArgumentException("--source-offset + --sources must stay within 127.0.0.1..127.0.0.250");
+      throw new IllegalArgumentException(
+          "--source-offset + --sources must stay within 127.0.0.1..127.0.0.250");
     }
-    if (scenario == Scenario.POLL_ECHO || scenario == Scenario.WS_ECHO || scenario == Scenario.IDLE) {
+    if (scenario == Scenario.POLL_ECHO
+        || scenario == Scenario.WS_ECHO
+        || scenario == Scenario.IDLE) {
       if ((long) inFlight * size > 64L * 1024 * 1024) {
         throw new IllegalArgumentException("--in-flight x --size exceeds 64 MiB per connection");
       }
@@ -302,9 +308,11 @@ public final class Config {
 
   /** The help text. */
   public static void printHelp(PrintStream out) {
-    out.println("eio4j load generator: Engine.IO v4/v3 (WebSocket, polling) or raw WebSocket/HTTP, loopback only.");
+    out.println(
+        "eio4j load generator: Engine.IO v4/v3 (WebSocket, polling) or raw WebSocket/HTTP, loopback only.");
     out.println();
-    out.println("Usage: java -cp benchmarks/target/benchmarks.jar dev.eio4j.bench.load.LoadGen --scenario NAME [flags]");
+    out.println(
+        "Usage: java -cp benchmarks/target/benchmarks.jar dev.eio4j.bench.load.LoadGen --scenario NAME [flags]");
     out.println();
     String[][] rows = {
       {"--scenario S", "connect | idle | ws-echo | poll-echo | broadcast (required)"},
@@ -323,11 +331,17 @@ public final class Config {
       {"--concurrency C", "handshakes in progress at once [200]"},
       {"--threads T", "event loop threads per process [cores]"},
       {"--procs P", "split the connections over P processes (child JVMs of this one) [1]"},
-      {"--server-pid PID", "read the server's VmRSS from /proc (default: the pid from the stats endpoint)"},
+      {
+        "--server-pid PID",
+        "read the server's VmRSS from /proc (default: the pid from the stats endpoint)"
+      },
       {"--no-stats", "do not query the server's stats endpoint (heap, sessions, pid)"},
       {"--stats-path P", "the stats endpoint [/bench/stats]"},
       {"--settle S", "idle: wait this long after all connected before reading memory [2]"},
-      {"--prewarm N", "idle: open and close N connections before reading the baseline (first process only) [0]"},
+      {
+        "--prewarm N",
+        "idle: open and close N connections before reading the baseline (first process only) [0]"
+      },
       {"--probe-conns N", "idle: connections that send an echo probe [100]"},
       {"--probe-interval-ms MS", "idle: time between probes of one connection [2000]"},
       {"--count N", "broadcast: messages per round (trigger 'broadcast:<count>:<size>') [10]"},

@@ -52,14 +52,17 @@ final class HttpConn {
 
   /** A GET request. */
   static FullHttpRequest get(String uri, String host) {
-    FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER);
+    FullHttpRequest r =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER);
     r.headers().set(HttpHeaderNames.HOST, host);
     return r;
   }
 
   /** A POST request with a text body (which it now owns). */
   static FullHttpRequest post(String uri, String host, ByteBuf body) {
-    FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, body);
+    FullHttpRequest r =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, body);
     r.headers()
         .set(HttpHeaderNames.HOST, host)
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain;charset=UTF-8")
@@ -101,7 +104,9 @@ final class HttpConn {
     }
     connecting = true;
     Bootstrap b =
-        ctx.net.bootstrap.clone(ch != null ? ch.eventLoop() : group)
+        ctx.net
+            .bootstrap
+            .clone(ch != null ? ch.eventLoop() : group)
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -167,7 +172,8 @@ final class HttpConn {
     public void channelInactive(ChannelHandlerContext c) {
       if (inFlight && !closed && pending == null && c.channel() == ch) {
         inFlight = false;
-        callback.broken(HttpConn.this, cause != null ? cause : "connection closed before the response");
+        callback.broken(
+            HttpConn.this, cause != null ? cause : "connection closed before the response");
       }
     }
 

@@ -109,7 +109,8 @@ public final class LoadGen implements Client.Events {
     Thread t =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                   if (line.trim().equals("GO")) {
@@ -138,7 +139,9 @@ public final class LoadGen implements Client.Events {
                   return;
                 }
               }
-              String why = String.format(Locale.ROOT, "deadline of %.0f s exceeded during %s", cfg.deadline(), phase);
+              String why =
+                  String.format(
+                      Locale.ROOT, "deadline of %.0f s exceeded during %s", cfg.deadline(), phase);
               errors.add(why);
               Map<String, Object> r = partial(why);
               if (cfg.shard > 0) {
@@ -266,7 +269,11 @@ public final class LoadGen implements Client.Events {
     long need = (long) (end - first) * perClient + 200;
     if (limit > 0 && need > limit) {
       throw new IllegalArgumentException(
-          "this process would need " + need + " file descriptors but may open " + limit + ": use --procs");
+          "this process would need "
+              + need
+              + " file descriptors but may open "
+              + limit
+              + ": use --procs");
     }
   }
 
@@ -348,7 +355,8 @@ public final class LoadGen implements Client.Events {
     // wait until the server has let them go (its stats say 0 sessions), at most 15 s
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < until) {
-      Map<String, Object> s = cfg.stats ? ServerProbe.stats(cfg.host, cfg.port, cfg.statsPath, false) : null;
+      Map<String, Object> s =
+          cfg.stats ? ServerProbe.stats(cfg.host, cfg.port, cfg.statsPath, false) : null;
       if (s == null || Json.num(s, "sessions", 0) == 0) {
         break;
       }
@@ -479,15 +487,16 @@ public final class LoadGen implements Client.Events {
         Client c = open.get(i);
         long initial = ThreadLocalRandom.current().nextLong(cfg.probeIntervalMs);
         timers.add(
-            c.loop().scheduleAtFixedRate(
-                () -> {
-                  if (!c.closing) {
-                    c.send(System.nanoTime());
-                  }
-                },
-                initial,
-                cfg.probeIntervalMs,
-                TimeUnit.MILLISECONDS));
+            c.loop()
+                .scheduleAtFixedRate(
+                    () -> {
+                      if (!c.closing) {
+                        c.send(System.nanoTime());
+                      }
+                    },
+                    initial,
+                    cfg.probeIntervalMs,
+                    TimeUnit.MILLISECONDS));
       }
     }
     long start = System.nanoTime();
@@ -548,10 +557,23 @@ public final class LoadGen implements Client.Events {
       long t = System.nanoTime();
       roundStart = t;
       k.onLoop(() -> k.sendControl(trigger));
-      long waitNs = Math.min(TimeUnit.SECONDS.toNanos(60), deadlineNanos - System.nanoTime() - TimeUnit.SECONDS.toNanos(5));
+      long waitNs =
+          Math.min(
+              TimeUnit.SECONDS.toNanos(60),
+              deadlineNanos - System.nanoTime() - TimeUnit.SECONDS.toNanos(5));
       if (!latch.await(Math.max(0, waitNs), TimeUnit.NANOSECONDS)) {
-        errors.add("round " + round + ": " + latch.getCount() + " of " + open.size() + " connections did not get all "
-            + cfg.count + " messages in " + TimeUnit.NANOSECONDS.toMillis(waitNs) + " ms");
+        errors.add(
+            "round "
+                + round
+                + ": "
+                + latch.getCount()
+                + " of "
+                + open.size()
+                + " connections did not get all "
+                + cfg.count
+                + " messages in "
+                + TimeUnit.NANOSECONDS.toMillis(waitNs)
+                + " ms");
         break;
       }
       long took = roundLast.get() - t;
@@ -571,7 +593,8 @@ public final class LoadGen implements Client.Events {
 
   private Map<String, Object> memory() {
     Map<String, Object> m = new LinkedHashMap<>();
-    Map<String, Object> stats = cfg.stats ? ServerProbe.stats(cfg.host, cfg.port, cfg.statsPath, true) : null;
+    Map<String, Object> stats =
+        cfg.stats ? ServerProbe.stats(cfg.host, cfg.port, cfg.statsPath, true) : null;
     long pid = cfg.serverPid;
     if (stats != null) {
       if (pid <= 0) {
@@ -637,7 +660,11 @@ public final class LoadGen implements Client.Events {
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> report(
-      List<Map<String, Object>> shards, long totalOpened, Map<String, Object> before, Map<String, Object> loaded, Map<String, Object> after) {
+      List<Map<String, Object>> shards,
+      long totalOpened,
+      Map<String, Object> before,
+      Map<String, Object> loaded,
+      Map<String, Object> after) {
     Map<String, Object> r = header();
     r.putAll(extra);
     long openedSum = 0;
@@ -678,7 +705,9 @@ public final class LoadGen implements Client.Events {
       pingLag.add(LogHistogram.decode((String) s.get("hist_pinglag")));
       completion.add(LogHistogram.decode((String) s.get("hist_completion")));
       if (i > 0) {
-        errors.addAll((long) Json.num(s, "errors", 0), (List<String>) s.getOrDefault("error_samples", List.of()));
+        errors.addAll(
+            (long) Json.num(s, "errors", 0),
+            (List<String>) s.getOrDefault("error_samples", List.of()));
       }
     }
     r.put("opened", openedSum);
@@ -799,7 +828,9 @@ public final class LoadGen implements Client.Events {
 
   private static String format(Object v) {
     if (v instanceof Double d) {
-      return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.3f", d);
+      return Math.abs(d) >= 100
+          ? String.format(Locale.ROOT, "%,.0f", d)
+          : String.format(Locale.ROOT, "%.3f", d);
     }
     return String.valueOf(v);
   }

@@ -13,8 +13,10 @@ import java.util.Arrays;
 public final class LogHistogram {
   /** Sub-buckets per power of two (upper half of the linear range). */
   static final int HALF = 128;
+
   /** Values below this are recorded exactly. */
   static final int LINEAR = 2 * HALF;
+
   private static final int SUB_BITS = 8; // log2(LINEAR)
   private static final int BUCKETS = LINEAR + (63 - SUB_BITS) * HALF;
 
@@ -43,7 +45,8 @@ public final class LogHistogram {
     if (v < LINEAR) {
       return (int) v;
     }
-    int shift = 63 - Long.numberOfLeadingZeros(v) - (SUB_BITS - 1); // >= 1; (v >>> shift) in [HALF, LINEAR)
+    int shift =
+        63 - Long.numberOfLeadingZeros(v) - (SUB_BITS - 1); // >= 1; (v >>> shift) in [HALF, LINEAR)
     return shift * HALF + (int) (v >>> shift);
   }
 

@@ -6,12 +6,16 @@ import java.util.concurrent.atomic.LongAdder;
 final class Metrics {
   /** Echo round trips (echo scenarios) or probe round trips (idle), ns. */
   final Recorder latency = new Recorder();
+
   /** Connect + handshake until the open packet (or the raw server's first frame), ns. */
   final Recorder connect = new Recorder();
+
   /** v3: our ping until the server's pong, ns. */
   final Recorder heartbeat = new Recorder();
+
   /** v4: time between two server pings minus pingInterval, ns. */
   final Recorder pingLag = new Recorder();
+
   /** broadcast: trigger until one connection had every message of its round, ns. */
   final Recorder completion = new Recorder();
 

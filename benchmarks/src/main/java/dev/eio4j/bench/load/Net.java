@@ -41,24 +41,33 @@ final class Net implements AutoCloseable {
             .channel(type)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_REUSEADDR, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.openTimeoutMs));
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, cfg.openTimeoutMs));
     if (epoll) {
-      // the port is picked at connect() from the 4-tuple, not at bind(): no per-address port exhaustion
+      // the port is picked at connect() from the 4-tuple, not at bind(): no per-address port
+      // exhaustion
       b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
     }
     this.bootstrap = b;
     this.sources = new InetAddress[cfg.sources];
-    boolean loopbackV4 = remote.getAddress() != null && remote.getAddress().getAddress().length == 4;
+    boolean loopbackV4 =
+        remote.getAddress() != null && remote.getAddress().getAddress().length == 4;
     for (int i = 0; i < cfg.sources; i++) {
       try {
-        sources[i] = loopbackV4 ? InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + cfg.sourceOffset + i)}) : null;
+        sources[i] =
+            loopbackV4
+                ? InetAddress.getByAddress(
+                    new byte[] {127, 0, 0, (byte) (1 + cfg.sourceOffset + i)})
+                : null;
       } catch (UnknownHostException e) {
         throw new IllegalStateException(e);
       }
     }
     byte[] x = new byte[16 * 1024];
     java.util.Arrays.fill(x, (byte) 'x');
-    this.pad = Unpooled.unreleasableBuffer(Unpooled.directBuffer(x.length).writeBytes(x)).asReadOnly();
+    this.pad =
+        Unpooled.unreleasableBuffer(Unpooled.directBuffer(x.length).writeBytes(x)).asReadOnly();
   }
 
   /** The local address for connection {@code index}: 127.0.0.(1 + offset + index % sources), any port. */
@@ -78,6 +87,8 @@ final class Net implements AutoCloseable {
 
   @Override
   public void close() {
-    group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    group
+        .shutdownGracefully(0, 500, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

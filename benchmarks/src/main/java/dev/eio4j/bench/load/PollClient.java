@@ -19,7 +19,8 @@ final class PollClient extends Client implements HttpConn.Callback {
   private final String base;
   private final HttpConn getConn;
   private final HttpConn postConn;
-  private final ArrayDeque<Object> outbox = new ArrayDeque<>(); // Long: a stamped message; String: a packet
+  private final ArrayDeque<Object> outbox =
+      new ArrayDeque<>(); // Long: a stamped message; String: a packet
   private volatile EventLoop loop;
   private String sid;
   private long pingIntervalMs;
@@ -34,7 +35,8 @@ final class PollClient extends Client implements HttpConn.Callback {
     super(index, ctx);
     this.v3 = ctx.cfg.protocol == 3;
     String p = ctx.cfg.httpPath();
-    this.base = p + (p.contains("?") ? "&" : "?") + "EIO=" + ctx.cfg.protocol + "&transport=polling";
+    this.base =
+        p + (p.contains("?") ? "&" : "?") + "EIO=" + ctx.cfg.protocol + "&transport=polling";
     this.getConn = new HttpConn(ctx, ctx.net.source(index), this);
     this.postConn = new HttpConn(ctx, ctx.net.source(index), this);
   }
@@ -43,16 +45,22 @@ final class PollClient extends Client implements HttpConn.Callback {
   void connect() {
     startedAt = System.nanoTime();
     loop = ctx.net.group.next();
-    var f = getConn.send(HttpConn.get(base + "&t=" + Integer.toString(t++, 36), ctx.net.hostHeader()), loop);
+    var f =
+        getConn.send(
+            HttpConn.get(base + "&t=" + Integer.toString(t++, 36), ctx.net.hostHeader()), loop);
     if (f != null) {
       f.addListener(
           future -> {
             if (future.isSuccess()) {
-              timeout = loop.schedule(() -> {
-                if (!open) {
-                  reportFailed("no handshake within " + ctx.cfg.openTimeoutMs + " ms");
-                }
-              }, ctx.cfg.openTimeoutMs, TimeUnit.MILLISECONDS);
+              timeout =
+                  loop.schedule(
+                      () -> {
+                        if (!open) {
+                          reportFailed("no handshake within " + ctx.cfg.openTimeoutMs + " ms");
+                        }
+                      },
+                      ctx.cfg.openTimeoutMs,
+                      TimeUnit.MILLISECONDS);
             }
           });
     }
@@ -96,16 +104,17 @@ final class PollClient extends Client implements HttpConn.Callback {
     closing = true;
     EventLoop l = loop;
     if (l != null) {
-      l.execute(() -> {
-        if (pinger != null) {
-          pinger.cancel(false);
-        }
-        if (timeout != null) {
-          timeout.cancel(false);
-        }
-        getConn.close();
-        postConn.close();
-      });
+      l.execute(
+          () -> {
+            if (pinger != null) {
+              pinger.cancel(false);
+            }
+            if (timeout != null) {
+              timeout.cancel(false);
+            }
+            getConn.close();
+            postConn.close();
+          });
     }
   }
 
@@ -154,7 +163,8 @@ final class PollClient extends Client implements HttpConn.Callback {
     int status = res.status().code();
     if (conn == postConn) {
       if (status != 200) {
-        ctx.errors.add("POST answered " + status + ": " + res.content().toString(StandardCharsets.UTF_8));
+        ctx.errors.add(
+            "POST answered " + status + ": " + res.content().toString(StandardCharsets.UTF_8));
         reportLost("POST answered " + status);
         return;
       }
@@ -221,7 +231,9 @@ final class PollClient extends Client implements HttpConn.Callback {
             timeout.cancel(false);
           }
           if (v3) {
-            pinger = loop.scheduleAtFixedRate(this::ping, pingIntervalMs, pingIntervalMs, TimeUnit.MILLISECONDS);
+            pinger =
+                loop.scheduleAtFixedRate(
+                    this::ping, pingIntervalMs, pingIntervalMs, TimeUnit.MILLISECONDS);
           }
           reportOpened();
         }

@@ -27,7 +27,11 @@ final class RawPollClient extends Client implements HttpConn.Callback {
     startedAt = System.nanoTime();
     // an empty POST opens the connection and proves the echo works
     loop = ctx.net.group.next();
-    var f = conn.send(HttpConn.post(ctx.cfg.httpPath(), ctx.net.hostHeader(), io.netty.buffer.Unpooled.EMPTY_BUFFER), loop);
+    var f =
+        conn.send(
+            HttpConn.post(
+                ctx.cfg.httpPath(), ctx.net.hostHeader(), io.netty.buffer.Unpooled.EMPTY_BUFFER),
+            loop);
     if (f == null) {
       reportFailed("no connection");
     }
@@ -114,7 +118,8 @@ final class RawPollClient extends Client implements HttpConn.Callback {
     if (!body.isEmpty()) {
       batching = true;
       try {
-        Wire.forEachV4(body, (b, s, e) -> ctx.events.message(this, Wire.readStamp(b, s, e - s), now));
+        Wire.forEachV4(
+            body, (b, s, e) -> ctx.events.message(this, Wire.readStamp(b, s, e - s), now));
       } catch (IllegalArgumentException e) {
         ctx.errors.add("bad echo body: " + e.getMessage());
       } finally {

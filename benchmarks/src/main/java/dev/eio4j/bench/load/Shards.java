@@ -67,7 +67,9 @@ final class Shards implements AutoCloseable {
   }
 
   private static void read(Child c) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(c.process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("CONNECTED ")) {
@@ -122,7 +124,12 @@ final class Shards implements AutoCloseable {
       c.done.await(Math.max(0, left), TimeUnit.NANOSECONDS);
       String json = c.resultJson;
       if (json == null) {
-        errors.add("shard " + c.shard + " gave no result (exit " + (c.process.isAlive() ? "still running" : c.process.exitValue()) + ")");
+        errors.add(
+            "shard "
+                + c.shard
+                + " gave no result (exit "
+                + (c.process.isAlive() ? "still running" : c.process.exitValue())
+                + ")");
         continue;
       }
       try {

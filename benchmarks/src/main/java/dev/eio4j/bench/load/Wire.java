@@ -12,9 +12,12 @@ import java.util.Map;
 public final class Wire {
   /** The bytes of a stamp. */
   public static final int STAMP_LEN = 16;
+
   /** The v4 packet separator. */
   public static final char SEPARATOR = '\u001e';
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private Wire() {}
 

@@ -71,7 +71,9 @@ final class WsClient extends Client {
   void connect() {
     startedAt = System.nanoTime();
     Bootstrap b =
-        ctx.net.bootstrap.clone(ctx.net.group.next())
+        ctx.net
+            .bootstrap
+            .clone(ctx.net.group.next())
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -93,11 +95,16 @@ final class WsClient extends Client {
             reportFailed("connect: " + future.cause());
             return;
           }
-          timeout = ch.eventLoop().schedule(() -> {
-            if (!open) {
-              reportFailed("no open packet within " + ctx.cfg.openTimeoutMs + " ms");
-            }
-          }, ctx.cfg.openTimeoutMs, TimeUnit.MILLISECONDS);
+          timeout =
+              ch.eventLoop()
+                  .schedule(
+                      () -> {
+                        if (!open) {
+                          reportFailed("no open packet within " + ctx.cfg.openTimeoutMs + " ms");
+                        }
+                      },
+                      ctx.cfg.openTimeoutMs,
+                      TimeUnit.MILLISECONDS);
         });
   }
 
@@ -157,10 +164,12 @@ final class WsClient extends Client {
     closing = true;
     Channel c = ch;
     if (c != null) {
-      c.eventLoop().execute(() -> {
-        cancelTimers();
-        c.close();
-      });
+      c.eventLoop()
+          .execute(
+              () -> {
+                cancelTimers();
+                c.close();
+              });
     }
   }
 
@@ -189,7 +198,10 @@ final class WsClient extends Client {
       timeout = null;
     }
     if (v3) {
-      pinger = ch.eventLoop().scheduleAtFixedRate(this::ping, pingIntervalMs, pingIntervalMs, TimeUnit.MILLISECONDS);
+      pinger =
+          ch.eventLoop()
+              .scheduleAtFixedRate(
+                  this::ping, pingIntervalMs, pingIntervalMs, TimeUnit.MILLISECONDS);
     }
     reportOpened();
   }
@@ -293,7 +305,8 @@ final class WsClient extends Client {
     @Override
     public void channelInactive(ChannelHandlerContext c) {
       cancelTimers();
-      reportLost(cause != null ? cause : open ? "closed by the server" : "closed before the open packet");
+      reportLost(
+          cause != null ? cause : open ? "closed by the server" : "closed before the open packet");
     }
 
     @Override

@@ -66,6 +66,7 @@ public final class RawEchoServer implements AutoCloseable {
   /** The greeting, 100 bytes like a typical open packet. */
   static final String GREETING =
       "0{\"sid\":\"raw-echo-server-0000\",\"upgrades\":[],\"pingInterval\":0,\"pingTimeout\":0,\"maxPayload\":1000000}";
+
   private static final int MAX_PAYLOAD = 1_000_000;
 
   private final EventLoopGroup boss;
@@ -81,7 +82,8 @@ public final class RawEchoServer implements AutoCloseable {
     IoHandlerFactory f = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, f);
     workers = new MultiThreadIoEventLoopGroup(ioThreads, f);
-    Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> type =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
@@ -89,7 +91,9 @@ public final class RawEchoServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -137,15 +141,23 @@ public final class RawEchoServer implements AutoCloseable {
         }
         FullHttpResponse res;
         if (req.method().equals(HttpMethod.POST)) {
-          res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, req.content().retain());
+          res =
+              new DefaultFullHttpResponse(
+                  HttpVersion.HTTP_1_1, HttpResponseStatus.OK, req.content().retain());
           res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
         } else if (req.method().equals(HttpMethod.GET) && req.uri().startsWith("/bench/stats")) {
           boolean gc = "1".equals(first(new QueryStringDecoder(req.uri()), "gc"));
-          byte[] json = ServerSupport.statsJson("raw-netty", sockets.size(), gc).getBytes(StandardCharsets.UTF_8);
-          res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(json));
+          byte[] json =
+              ServerSupport.statsJson("raw-netty", sockets.size(), gc)
+                  .getBytes(StandardCharsets.UTF_8);
+          res =
+              new DefaultFullHttpResponse(
+                  HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(json));
           res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         } else {
-          res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER);
+          res =
+              new DefaultFullHttpResponse(
+                  HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER);
         }
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
         boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -171,9 +183,11 @@ public final class RawEchoServer implements AutoCloseable {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
-      WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_PAYLOAD).build();
+      WebSocketDecoderConfig config =
+          WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_PAYLOAD).build();
       String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
-      WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory("ws://" + host + req.uri(), null, config);
+      WebSocketServerHandshakerFactory factory =
+          new WebSocketServerHandshakerFactory("ws://" + host + req.uri(), null, config);
       WebSocketServerHandshaker hs = factory.newHandshaker(req);
       if (hs == null) {
         WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -187,7 +201,8 @@ public final class RawEchoServer implements AutoCloseable {
                   ch.close();
                   return;
                 }
-                ch.pipeline().addBefore("handler", "ws-agg", new WebSocketFrameAggregator(MAX_PAYLOAD));
+                ch.pipeline()
+                    .addBefore("handler", "ws-agg", new WebSocketFrameAggregator(MAX_PAYLOAD));
                 ch.pipeline().replace("handler", "ws", new WsHandler());
                 sockets.add(ch);
                 ch.writeAndFlush(new TextWebSocketFrame(GREETING), ch.voidPromise());
@@ -238,7 +253,11 @@ public final class RawEchoServer implements AutoCloseable {
       ByteBuf payload =
           payloads.computeIfAbsent(
               t.size(),
-              s -> Unpooled.unreleasableBuffer(Unpooled.directBuffer(s).writeBytes(ServerSupport.payload(s).getBytes(StandardCharsets.US_ASCII))));
+              s ->
+                  Unpooled.unreleasableBuffer(
+                      Unpooled.directBuffer(s)
+                          .writeBytes(
+                              ServerSupport.payload(s).getBytes(StandardCharsets.US_ASCII))));
       for (int i = 0; i < t.count(); i++) {
         sockets.write(new TextWebSocketFrame(payload.duplicate()));
       }
@@ -277,10 +296,13 @@ public final class RawEchoServer implements AutoCloseable {
           case "--max-lifetime" -> lifetime = number(value(args, ++i, a), a, 1, 86_400);
           case "--stdin-exit" -> stdinExit = true;
           case "--help", "-h" -> {
-            System.out.println("raw Netty echo (the ceiling): WebSocket echo with a greeting frame, HTTP POST echo,");
+            System.out.println(
+                "raw Netty echo (the ceiling): WebSocket echo with a greeting frame, HTTP POST echo,");
             System.out.println("broadcast:<count>:<size> over WebSocket, GET /bench/stats.");
-            System.out.println("Usage: java -cp benchmarks.jar dev.eio4j.bench.raw.RawEchoServer [--host 127.0.0.1] [--port 0]");
-            System.out.println("       [--io-threads 0 (Netty default)] [--max-lifetime 3600] [--stdin-exit]");
+            System.out.println(
+                "Usage: java -cp benchmarks.jar dev.eio4j.bench.raw.RawEchoServer [--host 127.0.0.1] [--port 0]");
+            System.out.println(
+                "       [--io-threads 0 (Netty default)] [--max-lifetime 3600] [--stdin-exit]");
             System.out.println("Prints LISTENING <port> once listening.");
             return;
           }
@@ -295,13 +317,18 @@ public final class RawEchoServer implements AutoCloseable {
     ServerSupport.bound(lifetime, stdinExit, "raw-echo");
     RawEchoServer s = new RawEchoServer(host, port, threads);
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      s.close();
-      stop.countDown();
-    }, "raw-echo-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  s.close();
+                  stop.countDown();
+                },
+                "raw-echo-shutdown"));
     System.out.println("LISTENING " + s.port());
     System.out.flush();
-    System.err.println("raw echo server on " + host + ":" + s.port() + " (" + (s.epoll ? "epoll" : "nio") + ")");
+    System.err.println(
+        "raw echo server on " + host + ":" + s.port() + " (" + (s.epoll ? "epoll" : "nio") + ")");
     stop.await();
   }
 

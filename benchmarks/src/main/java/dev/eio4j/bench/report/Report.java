@@ -47,7 +47,8 @@ public final class Report {
         case "--out" -> out = Path.of(args[i + 1]);
         case "--jmh" -> jmh = Path.of(args[i + 1]);
         default -> {
-          System.err.println("usage: Report --results FILE --meta FILE --out FILE [--jmh JMH-JSON]");
+          System.err.println(
+              "usage: Report --results FILE --meta FILE --out FILE [--jmh JMH-JSON]");
           System.exit(2);
         }
       }
@@ -88,9 +89,20 @@ public final class Report {
         m.add(new Metric("opened", "connections opened", true, ""));
       }
       case "idle" -> {
-        m.add(new Metric("opened", "connections held", true, caseName.contains("19k") ? "all held (19,000 in the full run)" : ""));
-        m.add(new Metric("heap_per_conn_bytes", "heap per connection (B, after GC)", false, "ours ≤ 3 KB (3,072 B)"));
-        m.add(new Metric("rss_per_conn_bytes", "RSS per connection (B)", false, "ours ≤ 0.5× Node"));
+        m.add(
+            new Metric(
+                "opened",
+                "connections held",
+                true,
+                caseName.contains("19k") ? "all held (19,000 in the full run)" : ""));
+        m.add(
+            new Metric(
+                "heap_per_conn_bytes",
+                "heap per connection (B, after GC)",
+                false,
+                "ours ≤ 3 KB (3,072 B)"));
+        m.add(
+            new Metric("rss_per_conn_bytes", "RSS per connection (B)", false, "ours ≤ 0.5× Node"));
         m.add(new Metric("probe_rtt_us.p50", "echo probe RTT p50 (µs)", false, ""));
         m.add(new Metric("probe_rtt_us.p99", "echo probe RTT p99 (µs)", false, ""));
         m.add(new Metric("ping_lag_us.p99", "v4 ping lag p99 (µs)", false, ""));
@@ -98,7 +110,12 @@ public final class Report {
       }
       case "ws-echo" -> {
         boolean big = caseName.contains("4k");
-        m.add(new Metric("msgs_per_s", "messages/s", true, big ? "ours ≥ 0.85× ceiling" : "ours ≥ 0.8× ceiling"));
+        m.add(
+            new Metric(
+                "msgs_per_s",
+                "messages/s",
+                true,
+                big ? "ours ≥ 0.85× ceiling" : "ours ≥ 0.8× ceiling"));
         m.add(new Metric("latency_us.p50", "latency p50 (µs)", false, ""));
         m.add(new Metric("latency_us.p99", "latency p99 (µs)", false, "ours ≤ 1.5× ceiling"));
         m.add(new Metric("latency_us.p999", "latency p99.9 (µs)", false, ""));
@@ -205,44 +222,91 @@ public final class Report {
       String server = String.valueOf(o.get("server"));
       byCase.computeIfAbsent(c, k -> new LinkedHashMap<>());
       @SuppressWarnings("unchecked")
-      Map<String, Object> result = o.get("result") instanceof Map ? (Map<String, Object>) o.get("result") : null;
+      Map<String, Object> result =
+          o.get("result") instanceof Map ? (Map<String, Object>) o.get("result") : null;
       if (result == null) {
-        problems.add(c + " / " + server + " run " + o.get("run") + ": " + o.getOrDefault("error", "no result"));
+        problems.add(
+            c
+                + " / "
+                + server
+                + " run "
+                + o.get("run")
+                + ": "
+                + o.getOrDefault("error", "no result"));
         continue;
       }
       scenarioOf.putIfAbsent(c, String.valueOf(result.get("scenario")));
       byCase.get(c).computeIfAbsent(server, k -> new ArrayList<>()).add(result);
       if (value(result, "rss_per_conn_bytes") <= 0 || value(result, "heap_per_conn_bytes") <= 0) {
-        problems.add(c + " / " + server + " run " + o.get("run")
-            + ": the server's memory did not grow with the connections held (too few connections to measure)");
+        problems.add(
+            c
+                + " / "
+                + server
+                + " run "
+                + o.get("run")
+                + ": the server's memory did not grow with the connections held (too few connections to measure)");
       }
       double errs = value(result, "errors");
       if (errs > 0) {
-        problems.add(c + " / " + server + " run " + o.get("run") + ": " + (long) errs + " errors, e.g. " + result.get("error_samples"));
+        problems.add(
+            c
+                + " / "
+                + server
+                + " run "
+                + o.get("run")
+                + ": "
+                + (long) errs
+                + " errors, e.g. "
+                + result.get("error_samples"));
       }
     }
 
     StringBuilder sb = new StringBuilder();
     sb.append("# Benchmarks\n\n");
     sb.append("Written by `benchmarks/run.sh` (do not edit by hand). ")
-        .append("Each case ran against three servers, alternating (ours, Node, ceiling; repeated), each server process started fresh for each run; ")
-        .append("every number below is the **median over ").append(meta.getOrDefault("runs", "?")).append(" runs**. ")
-        .append("Ratios are ours/Node and ours/ceiling; for rates higher is better, for latencies and memory lower is better.\n\n");
-    sb.append("- **ours**: `dev.eio4j.bench.server.BenchServer` (EngineIoServer on EngineIoNettyServer, echo + broadcast trigger)\n");
-    sb.append("- **Node**: `benchmarks/node/bench-ref-server.js` (engine.io 6.6.11, the same echo + broadcast trigger)\n");
-    sb.append("- **ceiling**: `dev.eio4j.bench.raw.RawEchoServer` (plain Netty WebSocket echo + HTTP POST echo, no Engine.IO)\n\n");
+        .append(
+            "Each case ran against three servers, alternating (ours, Node, ceiling; repeated), each server process started fresh for each run; ")
+        .append("every number below is the **median over ")
+        .append(meta.getOrDefault("runs", "?"))
+        .append(" runs**. ")
+        .append(
+            "Ratios are ours/Node and ours/ceiling; for rates higher is better, for latencies and memory lower is better.\n\n");
+    sb.append(
+        "- **ours**: `dev.eio4j.bench.server.BenchServer` (EngineIoServer on EngineIoNettyServer, echo + broadcast trigger)\n");
+    sb.append(
+        "- **Node**: `benchmarks/node/bench-ref-server.js` (engine.io 6.6.11, the same echo + broadcast trigger)\n");
+    sb.append(
+        "- **ceiling**: `dev.eio4j.bench.raw.RawEchoServer` (plain Netty WebSocket echo + HTTP POST echo, no Engine.IO)\n\n");
     if ("quick".equals(meta.get("mode")) || "smoke".equals(meta.get("mode"))) {
-      sb.append("> **").append(meta.get("mode")).append(" run**: small counts and short durations, a check of the tooling, not a measurement.\n\n");
+      sb.append("> **")
+          .append(meta.get("mode"))
+          .append(
+              " run**: small counts and short durations, a check of the tooling, not a measurement.\n\n");
     }
 
     sb.append("## Machine and command\n\n");
     sb.append("| | |\n|---|---|\n");
-    for (String k : new String[] {"date", "mode", "runs", "nproc", "cpu", "memory", "kernel", "java", "node", "engine.io", "git"}) {
+    for (String k :
+        new String[] {
+          "date",
+          "mode",
+          "runs",
+          "nproc",
+          "cpu",
+          "memory",
+          "kernel",
+          "java",
+          "node",
+          "engine.io",
+          "git"
+        }) {
       if (meta.containsKey(k)) {
         sb.append("| ").append(k).append(" | ").append(cell(meta.get(k))).append(" |\n");
       }
     }
-    sb.append("\nCommand:\n\n```\n").append(meta.getOrDefault("command", "benchmarks/run.sh")).append("\n```\n\n");
+    sb.append("\nCommand:\n\n```\n")
+        .append(meta.getOrDefault("command", "benchmarks/run.sh"))
+        .append("\n```\n\n");
     sb.append("Server and load generator flags:\n\n```\n");
     for (String k : new String[] {"ours", "node", "raw", "loadgen"}) {
       if (meta.containsKey("cmd." + k)) {
@@ -255,7 +319,8 @@ public final class Report {
     }
 
     sb.append("## Summary against the targets\n\n");
-    sb.append("| case | metric | target | ours | Node | ceiling | ours/Node | ours/ceiling | met |\n");
+    sb.append(
+        "| case | metric | target | ours | Node | ceiling | ours/Node | ours/ceiling | met |\n");
     sb.append("|---|---|---|---:|---:|---:|---:|---:|:-:|\n");
     for (var ce : byCase.entrySet()) {
       String scenario = scenarioOf.get(ce.getKey());
@@ -269,10 +334,25 @@ public final class Report {
         double[] med = medians(ce.getValue(), m);
         double requested = medians(ce.getValue(), new Metric("connections", "", true, ""))[0];
         Boolean ok = met(m, med[0], med[1], med[2], requested);
-        sb.append("| ").append(ce.getKey()).append(" | ").append(m.label()).append(" | ").append(m.target()).append(" | ")
-            .append(num(med[0])).append(" | ").append(num(med[1])).append(" | ").append(num(med[2])).append(" | ")
-            .append(ratio(med[0], med[1])).append(" | ").append(ratio(med[0], med[2])).append(" | ")
-            .append(ok == null ? "–" : ok ? "yes" : "**no**").append(" |\n");
+        sb.append("| ")
+            .append(ce.getKey())
+            .append(" | ")
+            .append(m.label())
+            .append(" | ")
+            .append(m.target())
+            .append(" | ")
+            .append(num(med[0]))
+            .append(" | ")
+            .append(num(med[1]))
+            .append(" | ")
+            .append(num(med[2]))
+            .append(" | ")
+            .append(ratio(med[0], med[1]))
+            .append(" | ")
+            .append(ratio(med[0], med[2]))
+            .append(" | ")
+            .append(ok == null ? "–" : ok ? "yes" : "**no**")
+            .append(" |\n");
       }
     }
     sb.append('\n');
@@ -295,9 +375,21 @@ public final class Report {
         if (Double.isNaN(med[0]) && Double.isNaN(med[1]) && Double.isNaN(med[2])) {
           continue;
         }
-        sb.append("| ").append(m.label()).append(" | ").append(num(med[0])).append(" | ").append(num(med[1])).append(" | ")
-            .append(num(med[2])).append(" | ").append(ratio(med[0], med[1])).append(" | ").append(ratio(med[0], med[2]))
-            .append(" | ").append(m.target()).append(" |\n");
+        sb.append("| ")
+            .append(m.label())
+            .append(" | ")
+            .append(num(med[0]))
+            .append(" | ")
+            .append(num(med[1]))
+            .append(" | ")
+            .append(num(med[2]))
+            .append(" | ")
+            .append(ratio(med[0], med[1]))
+            .append(" | ")
+            .append(ratio(med[0], med[2]))
+            .append(" | ")
+            .append(m.target())
+            .append(" |\n");
       }
       Metric primary = metrics(scenario, c).get(0);
       sb.append("\nEach run's ").append(primary.label()).append(": ");
@@ -313,26 +405,45 @@ public final class Report {
       sb.append(String.join("; ", parts)).append(".\n\n");
     }
 
-    String idleCase = byCase.containsKey("idle-19k") ? "idle-19k" : byCase.containsKey("idle-10k") ? "idle-10k" : null;
+    String idleCase =
+        byCase.containsKey("idle-19k")
+            ? "idle-19k"
+            : byCase.containsKey("idle-10k") ? "idle-10k" : null;
     if (idleCase != null) {
-      double[] heap = medians(byCase.get(idleCase), new Metric("heap_per_conn_bytes", "", false, ""));
+      double[] heap =
+          medians(byCase.get(idleCase), new Metric("heap_per_conn_bytes", "", false, ""));
       double[] rss = medians(byCase.get(idleCase), new Metric("rss_per_conn_bytes", "", false, ""));
       if (!Double.isNaN(heap[0])) {
         sb.append("## Extrapolating to 1M connections\n\n");
-        sb.append("From ").append(idleCase).append(", a held WebSocket session costs our server ").append(num(heap[0]))
-            .append(" B of heap after GC (Node: ").append(num(heap[1])).append(" B of V8 heap; the raw Netty ceiling: ")
-            .append(num(heap[2])).append(" B, so the Engine.IO session itself is about ").append(num(heap[0] - heap[2]))
+        sb.append("From ")
+            .append(idleCase)
+            .append(", a held WebSocket session costs our server ")
+            .append(num(heap[0]))
+            .append(" B of heap after GC (Node: ")
+            .append(num(heap[1]))
+            .append(" B of V8 heap; the raw Netty ceiling: ")
+            .append(num(heap[2]))
+            .append(" B, so the Engine.IO session itself is about ")
+            .append(num(heap[0] - heap[2]))
             .append(" B). One million idle connections would hold about ")
             .append(String.format(java.util.Locale.ROOT, "%.1f", heap[0] * 1e6 / 1e9))
             .append(" GB of heap for sessions and channels (Node: ")
             .append(String.format(java.util.Locale.ROOT, "%.1f", heap[1] * 1e6 / 1e9))
-            .append(" GB), so `-Xmx4g` leaves room for traffic; the measured RSS growth per connection (ours ")
-            .append(num(rss[0])).append(" B, Node ").append(num(rss[1]))
-            .append(" B) includes heap pages the JVM had already committed, so it is a floor, not a forecast. ")
-            .append("The kernel adds its own socket buffers (a few KB per idle TCP connection, outside the process), ")
-            .append("one file descriptor each (raise `ulimit -n` past 1M), and the load must come from many source ")
-            .append("addresses or machines. Heartbeats stay cheap at that scale: each session has one pending timer on ")
-            .append("its event loop (Netty's scheduled-task queue), touched once per ping interval.\n\n");
+            .append(
+                " GB), so `-Xmx4g` leaves room for traffic; the measured RSS growth per connection (ours ")
+            .append(num(rss[0]))
+            .append(" B, Node ")
+            .append(num(rss[1]))
+            .append(
+                " B) includes heap pages the JVM had already committed, so it is a floor, not a forecast. ")
+            .append(
+                "The kernel adds its own socket buffers (a few KB per idle TCP connection, outside the process), ")
+            .append(
+                "one file descriptor each (raise `ulimit -n` past 1M), and the load must come from many source ")
+            .append(
+                "addresses or machines. Heartbeats stay cheap at that scale: each session has one pending timer on ")
+            .append(
+                "its event loop (Netty's scheduled-task queue), touched once per ping interval.\n\n");
       }
     }
 
@@ -355,28 +466,54 @@ public final class Report {
     try {
       parsed = Json.parse(json);
     } catch (IllegalArgumentException e) {
-      return sb.append("The JMH results could not be read: ").append(e.getMessage()).append('\n').toString();
+      return sb.append("The JMH results could not be read: ")
+          .append(e.getMessage())
+          .append('\n')
+          .toString();
     }
     if (!(parsed instanceof List<?> list) || list.isEmpty()) {
       return sb.append("No JMH results.\n").toString();
     }
     Map<String, Object> first = (Map<String, Object>) list.get(0);
-    sb.append("JMH ").append(first.get("jmhVersion")).append(", ").append(first.get("vmName")).append(' ')
-        .append(first.get("vmVersion")).append(", ").append(first.get("forks")).append(" fork(s), ")
-        .append(first.get("warmupIterations")).append(" × ").append(first.get("warmupTime")).append(" warm-up, ")
-        .append(first.get("measurementIterations")).append(" × ").append(first.get("measurementTime")).append(" measured.\n\n");
+    sb.append("JMH ")
+        .append(first.get("jmhVersion"))
+        .append(", ")
+        .append(first.get("vmName"))
+        .append(' ')
+        .append(first.get("vmVersion"))
+        .append(", ")
+        .append(first.get("forks"))
+        .append(" fork(s), ")
+        .append(first.get("warmupIterations"))
+        .append(" × ")
+        .append(first.get("warmupTime"))
+        .append(" warm-up, ")
+        .append(first.get("measurementIterations"))
+        .append(" × ")
+        .append(first.get("measurementTime"))
+        .append(" measured.\n\n");
     sb.append("| benchmark | parameters | score | ± error | unit |\n|---|---|---:|---:|---|\n");
     for (Object o : list) {
       Map<String, Object> b = (Map<String, Object>) o;
       String name = String.valueOf(b.get("benchmark")).replace("dev.eio4j.bench.jmh.", "");
-      Map<String, Object> params = b.get("params") instanceof Map ? (Map<String, Object>) b.get("params") : Map.of();
+      Map<String, Object> params =
+          b.get("params") instanceof Map ? (Map<String, Object>) b.get("params") : Map.of();
       List<String> ps = new ArrayList<>();
       params.forEach((k, v) -> ps.add(k + "=" + v));
       Map<String, Object> pm = (Map<String, Object>) b.get("primaryMetric");
       double score = Json.num(pm, "score", Double.NaN);
       double err = Json.num(pm, "scoreError", Double.NaN);
-      sb.append("| ").append(name).append(" | ").append(String.join(", ", ps)).append(" | ").append(num(score))
-          .append(" | ").append(num(err)).append(" | ").append(pm.get("scoreUnit")).append(" |\n");
+      sb.append("| ")
+          .append(name)
+          .append(" | ")
+          .append(String.join(", ", ps))
+          .append(" | ")
+          .append(num(score))
+          .append(" | ")
+          .append(num(err))
+          .append(" | ")
+          .append(pm.get("scoreUnit"))
+          .append(" |\n");
     }
     return sb.toString();
   }

@@ -37,13 +37,24 @@ public final class BenchServer {
         String a = args[i];
         switch (a) {
           case "--host" -> o.host = ServerSupport.value(args, ++i, a);
-          case "--port" -> o.port = (int) ServerSupport.number(ServerSupport.value(args, ++i, a), a, 0, 65535);
-          case "--ping-interval" -> o.pingIntervalMs = ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, 3_600_000);
-          case "--ping-timeout" -> o.pingTimeoutMs = ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, 3_600_000);
-          case "--io-threads" -> o.ioThreads = (int) ServerSupport.number(ServerSupport.value(args, ++i, a), a, 0, 256);
-          case "--max-buffered-bytes" -> o.maxBufferedBytes = ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, Long.MAX_VALUE / 2);
+          case "--port" ->
+              o.port = (int) ServerSupport.number(ServerSupport.value(args, ++i, a), a, 0, 65535);
+          case "--ping-interval" ->
+              o.pingIntervalMs =
+                  ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, 3_600_000);
+          case "--ping-timeout" ->
+              o.pingTimeoutMs =
+                  ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, 3_600_000);
+          case "--io-threads" ->
+              o.ioThreads =
+                  (int) ServerSupport.number(ServerSupport.value(args, ++i, a), a, 0, 256);
+          case "--max-buffered-bytes" ->
+              o.maxBufferedBytes =
+                  ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, Long.MAX_VALUE / 2);
           case "--no-eio3" -> o.allowEio3 = false;
-          case "--max-lifetime" -> o.maxLifetimeS = ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, 86_400);
+          case "--max-lifetime" ->
+              o.maxLifetimeS =
+                  ServerSupport.number(ServerSupport.value(args, ++i, a), a, 1, 86_400);
           case "--stdin-exit" -> o.stdinExit = true;
           case "--help", "-h" -> o.help = true;
           default -> throw new IllegalArgumentException("unknown flag " + a + " (see --help)");
@@ -99,12 +110,19 @@ public final class BenchServer {
           if (request.path().equals("/bench/stats")) {
             boolean gc = "1".equals(request.queryParam("gc"));
             String json = ServerSupport.statsJson("eio4j", server.socketCount(), gc);
-            return new HttpFallback.Response(200, "application/json", json.getBytes(StandardCharsets.UTF_8));
+            return new HttpFallback.Response(
+                200, "application/json", json.getBytes(StandardCharsets.UTF_8));
           }
-          return new HttpFallback.Response(404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+          return new HttpFallback.Response(
+              404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
         };
     EngineIoNettyServer netty =
-        EngineIoNettyServer.builder(server).host(o.host).port(o.port).ioThreads(o.ioThreads).fallback(stats).start();
+        EngineIoNettyServer.builder(server)
+            .host(o.host)
+            .port(o.port)
+            .ioThreads(o.ioThreads)
+            .fallback(stats)
+            .start();
     return new Running(server, netty);
   }
 
@@ -120,12 +138,14 @@ public final class BenchServer {
     }
     if (o.help) {
       System.out.println("eio4j benchmark server: echo + broadcast trigger + /bench/stats");
-      System.out.println("Usage: java -cp benchmarks.jar dev.eio4j.bench.server.BenchServer [flags]");
+      System.out.println(
+          "Usage: java -cp benchmarks.jar dev.eio4j.bench.server.BenchServer [flags]");
       System.out.println("  --host HOST                 address to bind [127.0.0.1]");
       System.out.println("  --port PORT                 port, 0 for any [0]");
       System.out.println("  --ping-interval MS          [25000]");
       System.out.println("  --ping-timeout MS           [20000]");
-      System.out.println("  --io-threads N              Netty I/O threads, 0 for Netty's default (2 x cores) [0]");
+      System.out.println(
+          "  --io-threads N              Netty I/O threads, 0 for Netty's default (2 x cores) [0]");
       System.out.println("  --max-buffered-bytes B      per-socket outbound budget [16 MiB]");
       System.out.println("  --no-eio3                   refuse protocol v3");
       System.out.println("  --max-lifetime S            exit after this many seconds [3600]");
@@ -136,14 +156,28 @@ public final class BenchServer {
     ServerSupport.bound(o.maxLifetimeS, o.stdinExit, "bench-server");
     Running r = start(o);
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      r.close();
-      stop.countDown();
-    }, "bench-server-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  r.close();
+                  stop.countDown();
+                },
+                "bench-server-shutdown"));
     System.out.println("LISTENING " + r.port());
     System.out.flush();
-    System.err.println("eio4j bench server on " + o.host + ":" + r.port() + " (" + (r.netty().nativeTransport() ? "epoll" : "nio")
-        + ", ping " + o.pingIntervalMs + "/" + o.pingTimeoutMs + " ms)");
+    System.err.println(
+        "eio4j bench server on "
+            + o.host
+            + ":"
+            + r.port()
+            + " ("
+            + (r.netty().nativeTransport() ? "epoll" : "nio")
+            + ", ping "
+            + o.pingIntervalMs
+            + "/"
+            + o.pingTimeoutMs
+            + " ms)");
     stop.await();
   }
 }

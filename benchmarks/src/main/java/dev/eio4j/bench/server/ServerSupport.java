@@ -12,8 +12,10 @@ import java.util.Locale;
 public final class ServerSupport {
   /** The trigger prefix: {@code broadcast:<count>:<size>}. */
   public static final String TRIGGER = "broadcast:";
+
   /** The most messages one trigger may ask for. */
   public static final int MAX_COUNT = 100_000;
+
   /** The largest broadcast message. */
   public static final int MAX_SIZE = 1_000_000;
 
@@ -66,7 +68,13 @@ public final class ServerSupport {
     return String.format(
         Locale.ROOT,
         "{\"impl\":\"%s\",\"pid\":%d,\"sessions\":%d,\"heap_used\":%d,\"heap_committed\":%d,\"rss_kb\":%d,\"gc\":%b}",
-        impl, pid, sessions, heap.getUsed(), heap.getCommitted(), rssKb(), gc);
+        impl,
+        pid,
+        sessions,
+        heap.getUsed(),
+        heap.getCommitted(),
+        rssKb(),
+        gc);
   }
 
   static long rssKb() {
@@ -92,7 +100,8 @@ public final class ServerSupport {
             () -> {
               try {
                 Thread.sleep((long) (maxLifetimeS * 1000));
-                System.err.println(name + ": max lifetime of " + maxLifetimeS + " s reached, exiting");
+                System.err.println(
+                    name + ": max lifetime of " + maxLifetimeS + " s reached, exiting");
                 System.exit(0);
               } catch (InterruptedException e) {
                 // exiting anyway

@@ -11,10 +11,29 @@ class ConfigTest {
   @Test
   void parsesTheFlags() {
     Config c =
-        Config.parse(new String[] {
-          "--scenario", "ws-echo", "--url", "http://127.0.0.2:4000", "--connections", "10_000", "--duration", "2.5",
-          "--size", "4096", "--in-flight", "8", "--protocol", "3", "--sources", "4", "--procs", "2", "--json", "--raw"
-        });
+        Config.parse(
+            new String[] {
+              "--scenario",
+              "ws-echo",
+              "--url",
+              "http://127.0.0.2:4000",
+              "--connections",
+              "10_000",
+              "--duration",
+              "2.5",
+              "--size",
+              "4096",
+              "--in-flight",
+              "8",
+              "--protocol",
+              "3",
+              "--sources",
+              "4",
+              "--procs",
+              "2",
+              "--json",
+              "--raw"
+            });
     assertThat(c.scenario).isEqualTo(Config.Scenario.WS_ECHO);
     assertThat(c.host).isEqualTo("127.0.0.2");
     assertThat(c.port).isEqualTo(4000);
@@ -63,13 +82,16 @@ class ConfigTest {
       {"--scenario"},
     };
     for (String[] args : bad) {
-      assertThatThrownBy(() -> Config.parse(args)).as(String.join(" ", args)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> Config.parse(args))
+          .as(String.join(" ", args))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
   @Test
   void readsBroadcastTriggers() {
-    assertThat(ServerSupport.trigger("broadcast:10:32")).isEqualTo(new ServerSupport.Trigger(10, 32));
+    assertThat(ServerSupport.trigger("broadcast:10:32"))
+        .isEqualTo(new ServerSupport.Trigger(10, 32));
     assertThat(ServerSupport.trigger("broadcast:0:32")).isNull();
     assertThat(ServerSupport.trigger("broadcast:10")).isNull();
     assertThat(ServerSupport.trigger("broadcast:1:2000000")).isNull();

@@ -14,7 +14,8 @@ class JsonTest {
   @Test
   void parsesWhatTheServersAndTheToolsWrite() {
     Map<String, Object> m =
-        Json.parseObject(" {\"a\":1,\"b\":-2.5e3,\"c\":\"x\\\"y\\\\z\\n\\u00e9\",\"d\":[true,false,null,{}],\"e\":{\"f\":[]}} ");
+        Json.parseObject(
+            " {\"a\":1,\"b\":-2.5e3,\"c\":\"x\\\"y\\\\z\\n\\u00e9\",\"d\":[true,false,null,{}],\"e\":{\"f\":[]}} ");
     assertThat(m.get("a")).isEqualTo(1L);
     assertThat(m.get("b")).isEqualTo(-2500.0);
     assertThat(m.get("c")).isEqualTo("x\"y\\z\né");
@@ -26,8 +27,13 @@ class JsonTest {
 
   @Test
   void rejectsMalformedInput() {
-    for (String bad : new String[] {"", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "{\"a\":tru}", "{} x", "\"\u0001\"", "01x"}) {
-      assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    for (String bad :
+        new String[] {
+          "", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "{\"a\":tru}", "{} x", "\"\u0001\"", "01x"
+        }) {
+      assertThatThrownBy(() -> Json.parse(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
     assertThatThrownBy(() -> Json.parseObject("[1]")).isInstanceOf(IllegalArgumentException.class);
   }

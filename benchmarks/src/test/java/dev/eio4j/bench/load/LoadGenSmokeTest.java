@@ -70,8 +70,21 @@ class LoadGenSmokeTest {
   void wsEchoV4AgainstOursAndTheCeiling() throws Exception {
     for (int port : new int[] {ours.port(), raw.port()}) {
       boolean isRaw = port == raw.port();
-      List<String> args = new ArrayList<>(List.of("--scenario", "ws-echo", "--connections", "4", "--in-flight", "2",
-          "--size", "64", "--warmup", "0.3", "--duration", "1"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--scenario",
+                  "ws-echo",
+                  "--connections",
+                  "4",
+                  "--in-flight",
+                  "2",
+                  "--size",
+                  "64",
+                  "--warmup",
+                  "0.3",
+                  "--duration",
+                  "1"));
       if (isRaw) {
         args.add("--raw");
       }
@@ -80,43 +93,106 @@ class LoadGenSmokeTest {
       assertThat(num(r, "msgs_per_s")).as("%s", r).isGreaterThan(100);
       assertThat(num(r, "latency_us.p999")).isGreaterThanOrEqualTo(num(r, "latency_us.p99"));
       saneLatency(r, "latency_us");
-      assertThat((long) num(r, "received")).isGreaterThan(0).isLessThanOrEqualTo((long) num(r, "sent"));
+      assertThat((long) num(r, "received"))
+          .isGreaterThan(0)
+          .isLessThanOrEqualTo((long) num(r, "sent"));
     }
   }
 
   @Test
   void pollEchoV4AndV3AgainstOursAndRawHttp() throws Exception {
-    Map<String, Object> v4 = run(ours.port(), "--scenario", "poll-echo", "--connections", "3", "--in-flight", "2",
-        "--warmup", "0.3", "--duration", "1");
+    Map<String, Object> v4 =
+        run(
+            ours.port(),
+            "--scenario",
+            "poll-echo",
+            "--connections",
+            "3",
+            "--in-flight",
+            "2",
+            "--warmup",
+            "0.3",
+            "--duration",
+            "1");
     assertThat(num(v4, "msgs_per_s")).isGreaterThan(50);
     assertThat(num(v4, "http_requests_per_s")).isGreaterThan(50);
     saneLatency(v4, "latency_us");
 
-    Map<String, Object> v3 = run(ours.port(), "--scenario", "poll-echo", "--protocol", "3", "--connections", "2",
-        "--warmup", "0.2", "--duration", "1");
+    Map<String, Object> v3 =
+        run(
+            ours.port(),
+            "--scenario",
+            "poll-echo",
+            "--protocol",
+            "3",
+            "--connections",
+            "2",
+            "--warmup",
+            "0.2",
+            "--duration",
+            "1");
     assertThat(num(v3, "msgs_per_s")).isGreaterThan(50);
 
-    Map<String, Object> rawHttp = run(raw.port(), "--scenario", "poll-echo", "--raw", "--connections", "3",
-        "--in-flight", "2", "--warmup", "0.3", "--duration", "1");
+    Map<String, Object> rawHttp =
+        run(
+            raw.port(),
+            "--scenario",
+            "poll-echo",
+            "--raw",
+            "--connections",
+            "3",
+            "--in-flight",
+            "2",
+            "--warmup",
+            "0.3",
+            "--duration",
+            "1");
     assertThat(num(rawHttp, "http_requests_per_s")).isGreaterThan(50);
     saneLatency(rawHttp, "latency_us");
   }
 
   @Test
   void connectIdleAndBroadcast() throws Exception {
-    Map<String, Object> c = run(ours.port(), "--scenario", "connect", "--connections", "30", "--concurrency", "10");
+    Map<String, Object> c =
+        run(ours.port(), "--scenario", "connect", "--connections", "30", "--concurrency", "10");
     assertThat(c.get("opened")).isEqualTo(30L);
     assertThat(num(c, "connect_per_s")).isGreaterThan(10);
     saneLatency(c, "connect_us");
 
-    Map<String, Object> cp = run(ours.port(), "--scenario", "connect", "--transport", "polling", "--protocol", "3",
-        "--connections", "10", "--close-each");
+    Map<String, Object> cp =
+        run(
+            ours.port(),
+            "--scenario",
+            "connect",
+            "--transport",
+            "polling",
+            "--protocol",
+            "3",
+            "--connections",
+            "10",
+            "--close-each");
     assertThat(cp.get("opened")).isEqualTo(10L);
 
     // v3 over WebSocket: we ping, the server pongs; the server's RSS is this JVM's
-    Map<String, Object> idle = run(ours.port(), "--scenario", "idle", "--protocol", "3", "--connections", "6",
-        "--duration", "1", "--settle", "0.1", "--probe-conns", "3", "--probe-interval-ms", "100",
-        "--server-pid", Long.toString(ProcessHandle.current().pid()));
+    Map<String, Object> idle =
+        run(
+            ours.port(),
+            "--scenario",
+            "idle",
+            "--protocol",
+            "3",
+            "--connections",
+            "6",
+            "--duration",
+            "1",
+            "--settle",
+            "0.1",
+            "--probe-conns",
+            "3",
+            "--probe-interval-ms",
+            "100",
+            "--server-pid",
+            Long.toString(ProcessHandle.current().pid()));
     assertThat(idle.get("opened")).isEqualTo(6L);
     saneLatency(idle, "probe_rtt_us");
     assertThat(num(idle, "heartbeat_rtt_us.count")).isGreaterThanOrEqualTo(6);
@@ -125,20 +201,46 @@ class LoadGenSmokeTest {
     assertThat(idle).containsKeys("rss_per_conn_bytes", "heap_per_conn_bytes");
 
     // v4: the server pings every 300 ms, we answer
-    Map<String, Object> idle4 = run(ours.port(), "--scenario", "idle", "--connections", "4", "--duration", "0.8",
-        "--settle", "0", "--probe-conns", "2", "--probe-interval-ms", "100", "--no-stats");
+    Map<String, Object> idle4 =
+        run(
+            ours.port(),
+            "--scenario",
+            "idle",
+            "--connections",
+            "4",
+            "--duration",
+            "0.8",
+            "--settle",
+            "0",
+            "--probe-conns",
+            "2",
+            "--probe-interval-ms",
+            "100",
+            "--no-stats");
     assertThat(num(idle4, "pings_answered")).isGreaterThanOrEqualTo(4);
 
     for (int port : new int[] {ours.port(), raw.port()}) {
-      List<String> args = new ArrayList<>(List.of("--scenario", "broadcast", "--connections", "5", "--count", "3",
-          "--size", "40", "--duration", "0.5"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--scenario",
+                  "broadcast",
+                  "--connections",
+                  "5",
+                  "--count",
+                  "3",
+                  "--size",
+                  "40",
+                  "--duration",
+                  "0.5"));
       if (port == raw.port()) {
         args.add("--raw");
       }
       Map<String, Object> b = run(port, args.toArray(new String[0]));
       assertThat(num(b, "rounds")).isGreaterThanOrEqualTo(1);
       assertThat(num(b, "msgs_per_s")).isPositive();
-      assertThat((long) num(b, "delivered")).isGreaterThanOrEqualTo(5L * 3 * (long) num(b, "rounds"));
+      assertThat((long) num(b, "delivered"))
+          .isGreaterThanOrEqualTo(5L * 3 * (long) num(b, "rounds"));
       saneLatency(b, "completion_us");
     }
   }

@@ -82,8 +82,10 @@ class LogHistogramTest {
     LogHistogram empty = LogHistogram.decode(new LogHistogram().encode());
     assertThat(empty.count()).isZero();
     assertThat(empty.percentile(99)).isZero();
-    assertThatThrownBy(() -> LogHistogram.decode("x;1:2")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> LogHistogram.decode("1,2,3;99999:1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LogHistogram.decode("x;1:2"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LogHistogram.decode("1,2,3;99999:1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -91,11 +93,13 @@ class LogHistogramTest {
     Recorder rec = new Recorder();
     Thread[] ts = new Thread[4];
     for (int t = 0; t < ts.length; t++) {
-      ts[t] = new Thread(() -> {
-        for (int i = 0; i < 10_000; i++) {
-          rec.record(i);
-        }
-      });
+      ts[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 10_000; i++) {
+                  rec.record(i);
+                }
+              });
       ts[t].start();
     }
     for (Thread t : ts) {

@@ -11,11 +11,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WireTest {
-  private final ByteBuf pad = Unpooled.wrappedBuffer("xxxxxxxxxx".getBytes(StandardCharsets.US_ASCII));
+  private final ByteBuf pad =
+      Unpooled.wrappedBuffer("xxxxxxxxxx".getBytes(StandardCharsets.US_ASCII));
 
   @Test
   void stampedMessagesCarryTheirSendTime() {
-    for (long stamp : new long[] {0, 1, 123_456_789_012L, System.nanoTime(), -5, Long.MAX_VALUE, Long.MIN_VALUE}) {
+    for (long stamp :
+        new long[] {
+          0, 1, 123_456_789_012L, System.nanoTime(), -5, Long.MAX_VALUE, Long.MIN_VALUE
+        }) {
       ByteBuf b = Unpooled.buffer();
       b.writeByte('4');
       Wire.writeMessage(b, stamp, 45, pad);
@@ -48,11 +52,14 @@ class WireTest {
   @Test
   void splitsV4Payloads() {
     List<String> parts = new ArrayList<>();
-    int n = Wire.forEachV4("4hello\u001e2\u001e4€ x\u001e6", (b, s, e) -> parts.add(b.substring(s, e)));
+    int n =
+        Wire.forEachV4("4hello\u001e2\u001e4€ x\u001e6", (b, s, e) -> parts.add(b.substring(s, e)));
     assertThat(n).isEqualTo(4);
     assertThat(parts).containsExactly("4hello", "2", "4€ x", "6");
-    assertThatThrownBy(() -> Wire.forEachV4("4a\u001e\u001e4b", (b, s, e) -> {})).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Wire.forEachV4("", (b, s, e) -> {})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Wire.forEachV4("4a\u001e\u001e4b", (b, s, e) -> {}))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Wire.forEachV4("", (b, s, e) -> {}))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -63,12 +70,15 @@ class WireTest {
     assertThat(n).isEqualTo(3);
     assertThat(parts).containsExactly("4hello", "3", "4€ 😀");
     parts.clear();
-    String open = "0{\"sid\":\"abc\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}";
+    String open =
+        "0{\"sid\":\"abc\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}";
     Wire.forEachV3(open.length() + ":" + open, (b, s, e) -> parts.add(b.substring(s, e)));
     assertThat(parts).hasSize(1);
     assertThat(Wire.parseOpen(parts.get(0).substring(1)).sid()).isEqualTo("abc");
     for (String bad : new String[] {"", "6:4hi", "x:4hi", "4hello", "2:4hi9"}) {
-      assertThatThrownBy(() -> Wire.forEachV3(bad, (b, s, e) -> {})).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> Wire.forEachV3(bad, (b, s, e) -> {}))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
     ByteBuf b = Unpooled.buffer();
     Wire.writeV3Length(b, 33);
@@ -78,9 +88,12 @@ class WireTest {
   @Test
   void readsTheHandshake() {
     Wire.OpenInfo o =
-        Wire.parseOpen("{\"sid\":\"XOPMNoYYwJ5ouC0oAAAA\",\"upgrades\":[\"websocket\"],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000}");
+        Wire.parseOpen(
+            "{\"sid\":\"XOPMNoYYwJ5ouC0oAAAA\",\"upgrades\":[\"websocket\"],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":1000000}");
     assertThat(o).isEqualTo(new Wire.OpenInfo("XOPMNoYYwJ5ouC0oAAAA", 300, 200, 1_000_000));
-    assertThatThrownBy(() -> Wire.parseOpen("{\"upgrades\":[]}")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Wire.parseOpen("not json")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Wire.parseOpen("{\"upgrades\":[]}"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Wire.parseOpen("not json"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -44,7 +44,8 @@ class NodeClientInteropTest {
   /** The runtime of this run. */
   @Parameter Backend backend;
 
-  private static final java.util.Set<String> HEAVY = java.util.Set.of("many", "echo-binary", "order", "upgrade-burst");
+  private static final java.util.Set<String> HEAVY =
+      java.util.Set.of("many", "echo-binary", "order", "upgrade-burst");
   static final Path NODE_DIR = Path.of("node").toAbsolutePath();
   private EngineIoServer server;
   private RunningServer running;
@@ -54,11 +55,14 @@ class NodeClientInteropTest {
 
   @BeforeParameterizedClassInvocation
   void start() throws Exception {
-    assertThat(NODE_DIR.resolve("node_modules/eio-client-v6")).as("npm ci has run in %s", NODE_DIR).exists();
+    assertThat(NODE_DIR.resolve("node_modules/eio-client-v6"))
+        .as("npm ci has run in %s", NODE_DIR)
+        .exists();
     server =
         EngineIoServer.builder()
             .pingInterval(Duration.ofMillis(300))
-            // a short interval makes several heartbeats in each idle run; a generous timeout keeps a busy
+            // a short interval makes several heartbeats in each idle run; a generous timeout keeps
+            // a busy
             // machine (a ping or pong delayed by a second) from ending the session
             .pingTimeout(Duration.ofMillis(3_000))
             .allowEIO3(true)
@@ -77,9 +81,12 @@ class NodeClientInteropTest {
           socket.onClose(reason -> closes.put(socket.id(), reason));
         });
     running = backend.start(server);
-    // 200 v3 clients in one Node process on 2 shared cores cannot keep a 300 ms/200 ms heartbeat: their
-    // own pings lag by more than 200 ms; nor can a client busy with a 500 kB echo while Netty's paranoid
-    // leak detector (on in tests) tracks every buffer. The data-heavy runs check data, so they use the
+    // 200 v3 clients in one Node process on 2 shared cores cannot keep a 300 ms/200 ms heartbeat:
+    // their
+    // own pings lag by more than 200 ms; nor can a client busy with a 500 kB echo while Netty's
+    // paranoid
+    // leak detector (on in tests) tracks every buffer. The data-heavy runs check data, so they use
+    // the
     // default heartbeat; the 300 ms heartbeat is checked by the "idle", close and text runs.
     EngineIoServer echo = EngineIoServer.builder().build();
     echo.onConnection(socket -> socket.onMessage(socket::send));
@@ -98,10 +105,15 @@ class NodeClientInteropTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
-    String[][] modes = {{"polling", "polling", "false"}, {"websocket", "websocket", "false"}, {"upgrade", "polling,websocket", "true"}};
+    String[][] modes = {
+      {"polling", "polling", "false"},
+      {"websocket", "websocket", "false"},
+      {"upgrade", "polling,websocket", "true"}
+    };
     for (String client : List.of("v3", "v6")) {
       for (String[] mode : modes) {
-        for (String scenario : List.of("echo-text", "echo-binary", "order", "idle", "server-close", "client-close")) {
+        for (String scenario :
+            List.of("echo-text", "echo-binary", "order", "idle", "server-close", "client-close")) {
           out.add(Arguments.of(client, mode[0], mode[1], mode[2], scenario));
         }
       }
@@ -114,14 +126,18 @@ class NodeClientInteropTest {
 
   @ParameterizedTest(name = "{0} {1} {4}")
   @MethodSource("cases")
-  void scenario(String client, String mode, String transports, String upgrade, String scenario) throws Exception {
-    List<String> args = new ArrayList<>(List.of(
-        "--url", "http://127.0.0.1:" + (HEAVY.contains(scenario) ? relaxed : running).port(),
-        "--client", client,
-        "--scenario", scenario,
-        "--transports", transports,
-        "--upgrade", upgrade,
-        "--timeout-ms", "30000"));
+  void scenario(String client, String mode, String transports, String upgrade, String scenario)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--url",
+                    "http://127.0.0.1:" + (HEAVY.contains(scenario) ? relaxed : running).port(),
+                "--client", client,
+                "--scenario", scenario,
+                "--transports", transports,
+                "--upgrade", upgrade,
+                "--timeout-ms", "30000"));
     if (!mode.equals("upgrade")) {
       args.addAll(List.of("--expect-transport", transports));
     } else if (!scenario.equals("many")) {
@@ -134,14 +150,26 @@ class NodeClientInteropTest {
       args.addAll(List.of("--max-binary", "500000")); // base64 adds a third: stays under 1e6
     }
     Result r = runNode(args);
-    assertThat(r.exitCode).as("client.js %s\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr).isZero();
+    assertThat(r.exitCode)
+        .as("client.js %s\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr)
+        .isZero();
     assertThat(r.stdout).contains("\"ok\":true");
   }
 
   @Test
   void clientCloseIsSeenAsTransportCloseByTheServer() throws Exception {
     closes.clear();
-    Result r = runNode(List.of("--url", "http://127.0.0.1:" + running.port(), "--client", "v6", "--scenario", "client-close", "--transports", "websocket"));
+    Result r =
+        runNode(
+            List.of(
+                "--url",
+                "http://127.0.0.1:" + running.port(),
+                "--client",
+                "v6",
+                "--scenario",
+                "client-close",
+                "--transports",
+                "websocket"));
     assertThat(r.exitCode).as(r.stdout + r.stderr).isZero();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (closes.isEmpty() && System.nanoTime() < deadline) {
@@ -159,7 +187,8 @@ class NodeClientInteropTest {
     cmd.addAll(args);
     Path err = Files.createTempFile("eio4j-node", ".err");
     try {
-      Process p = new ProcessBuilder(cmd).directory(NODE_DIR.toFile()).redirectError(err.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).directory(NODE_DIR.toFile()).redirectError(err.toFile()).start();
       p.getOutputStream().close();
       byte[] out;
       try (InputStream in = p.getInputStream()) {
@@ -170,7 +199,10 @@ class NodeClientInteropTest {
         throw new AssertionError("client.js did not exit: " + args);
       }
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), stderr.length() > 4000 ? stderr.substring(0, 4000) : stderr);
+      return new Result(
+          p.exitValue(),
+          new String(out, StandardCharsets.UTF_8),
+          stderr.length() > 4000 ? stderr.substring(0, 4000) : stderr);
     } finally {
       Files.deleteIfExists(err);
     }

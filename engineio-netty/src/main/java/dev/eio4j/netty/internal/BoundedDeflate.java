@@ -30,7 +30,9 @@ import java.util.zip.Inflater;
 final class BoundedDeflate implements WebSocketServerExtensionHandshaker {
   private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
   private static final int STEP = 8192;
-  private final PerMessageDeflateServerExtensionHandshaker negotiation = new PerMessageDeflateServerExtensionHandshaker(0); // 0: Netty sets no allocation cap of its own; inflating is ours
+  private final PerMessageDeflateServerExtensionHandshaker negotiation =
+      new PerMessageDeflateServerExtensionHandshaker(
+          0); // 0: Netty sets no allocation cap of its own; inflating is ours
   private final long maxPayload;
 
   BoundedDeflate(long maxPayload) {
@@ -43,7 +45,8 @@ final class BoundedDeflate implements WebSocketServerExtensionHandshaker {
     if (agreed == null) {
       return null;
     }
-    boolean clientNoContext = agreed.newReponseData().parameters().containsKey("client_no_context_takeover");
+    boolean clientNoContext =
+        agreed.newReponseData().parameters().containsKey("client_no_context_takeover");
     return new WebSocketServerExtension() {
       @Override
       public int rsv() {
@@ -122,7 +125,8 @@ final class BoundedDeflate implements WebSocketServerExtensionHandshaker {
       if (fin) {
         compressing = false;
         if (noContext || inflater.finished()) {
-          inflater.reset(); // a stream ended by the client (BFINAL) starts anew with the next message
+          inflater
+              .reset(); // a stream ended by the client (BFINAL) starts anew with the next message
         }
       }
       int rsv = frame.rsv() & ~WebSocketExtension.RSV1;
@@ -163,11 +167,14 @@ final class BoundedDeflate implements WebSocketServerExtensionHandshaker {
               return;
             }
             if (inflater.needsDictionary()) {
-              throw fail(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data needs a preset dictionary");
+              throw fail(
+                  WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
+                  "compressed data needs a preset dictionary");
             }
             if (!inflater.finished() && inflater.getRemaining() == before) {
               // room to write, input left, and nothing happened: the data cannot be inflated
-              throw fail(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data does not inflate");
+              throw fail(
+                  WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data does not inflate");
             }
           }
         }

@@ -20,8 +20,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuard {
   private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
   private static final long NONE = Long.MAX_VALUE;
+
   /**
    * Requests decoded in one read burst before the guard pauses reading until the event loop has served
    * its other connections: a client that pipelines thousands of requests in one go must not hold the
@@ -70,11 +71,13 @@ public final class ConnectionGuard {
    * is still decoded.
    */
   static final int MAX_REQUESTS_PER_READ = 32;
+
   /** Decoded request parts held for in-order answering beyond which the connection is closed. */
   static final int MAX_HELD = 256;
 
   /** The deadlines, in milliseconds (0: off). */
-  public record Timeouts(long headersMillis, long bodyMillis, long idleMillis, long wsCloseMillis) {}
+  public record Timeouts(
+      long headersMillis, long bodyMillis, long idleMillis, long wsCloseMillis) {}
 
   private enum Reading {
     NOTHING,
@@ -91,16 +94,20 @@ public final class ConnectionGuard {
   private long readingSince = System.nanoTime();
   private int inFlight; // requests whose head was read and whose response has not been written
   private long idleSince;
+
   /** While the peer leaves our responses unread: since when no byte of them has left (0: writable). */
   private long stalledSince;
+
   /** The bytes waiting to be written when {@link #stalledSince} was last set. */
   private long stalledPending;
+
   private ScheduledFuture<?> timer;
   private long timerAt; // when the pending timer fires (nanoTime)
   private boolean done; // upgraded to a WebSocket, or closed
   private int burst; // requests decoded since the last channelReadComplete
   private boolean paused; // reading paused for fairness
   private boolean bodyDone = true; // the last request passed on has been read to its end
+
   /**
    * Requests (heads and bodies) decoded while an earlier response is outstanding, passed on in order once
    * it is written. Reading stops as soon as a request is complete and its response pending, so this holds
@@ -132,7 +139,8 @@ public final class ConnectionGuard {
 
   private long deadline() {
     if (stalledSince != 0) {
-      // whatever else is going on, a peer that reads none of our responses waits for nobody but itself
+      // whatever else is going on, a peer that reads none of our responses waits for nobody but
+      // itself
       return after(stalledSince, timeouts.idleMillis());
     }
     if (awaitingResponse() || !held.isEmpty()) {
@@ -172,7 +180,9 @@ public final class ConnectionGuard {
       timer.cancel(false);
     }
     timerAt = d;
-    timer = ctx.executor().schedule(this::check, Math.max(0, d - System.nanoTime()), TimeUnit.NANOSECONDS);
+    timer =
+        ctx.executor()
+            .schedule(this::check, Math.max(0, d - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void check() {
@@ -223,7 +233,10 @@ public final class ConnectionGuard {
     if (answer) {
       byte[] body = "Request Timeout".getBytes(StandardCharsets.US_ASCII);
       FullHttpResponse res =
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.wrappedBuffer(body));
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_TIMEOUT,
+              Unpooled.wrappedBuffer(body));
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
       res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -400,7 +413,10 @@ public final class ConnectionGuard {
         held.add(msg);
         if (held.size() > MAX_HELD) {
           if (log.isDebugEnabled()) {
-            log.debug("closing connection from {}: more than {} pipelined request parts", peer(c), MAX_HELD);
+            log.debug(
+                "closing connection from {}: more than {} pipelined request parts",
+                peer(c),
+                MAX_HELD);
           }
           stop();
           c.close();
@@ -447,10 +463,12 @@ public final class ConnectionGuard {
       burst = 0;
       if (paused) {
         // resume once the event loop has run the I/O of its other connections
-        c.executor().execute(() -> {
-          paused = false;
-          updateAutoRead(c.channel());
-        });
+        c.executor()
+            .execute(
+                () -> {
+                  paused = false;
+                  updateAutoRead(c.channel());
+                });
       }
       c.fireChannelReadComplete();
     }

@@ -21,6 +21,7 @@ import io.netty.handler.ssl.SslContext;
 public final class EngineIoChannelInitializer extends ChannelInitializer<SocketChannel> {
   /** The longest request line (method, target, version) read; a longer one is answered 414. */
   static final int MAX_REQUEST_LINE = 4096;
+
   /** The largest header block read; a larger one is answered 431. */
   static final int MAX_HEADER_BLOCK = 16 * 1024;
 
@@ -40,7 +41,11 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
    * may be null.
    */
   public EngineIoChannelInitializer(
-      EngineIoServer server, HttpFallback fallback, SslContext ssl, ConnectionGuard.Timeouts timeouts, ChannelGroup channels) {
+      EngineIoServer server,
+      HttpFallback fallback,
+      SslContext ssl,
+      ConnectionGuard.Timeouts timeouts,
+      ChannelGroup channels) {
     this.server = server;
     this.fallback = fallback;
     this.ssl = ssl;
@@ -71,7 +76,10 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
     p.addLast("http", new HttpServerCodec(decoderConfig()));
     if (server.options().perMessageDeflate()) {
       // the inflater holds the message limit on the inflated data
-      p.addLast("ws-deflate", new WebSocketServerExtensionHandler(new BoundedDeflate(server.options().maxHttpBufferSize())));
+      p.addLast(
+          "ws-deflate",
+          new WebSocketServerExtensionHandler(
+              new BoundedDeflate(server.options().maxHttpBufferSize())));
     }
     p.addLast("eio-guard-http", guard.http());
     p.addLast("eio-http", new HttpHandler(server, fallback, ssl != null));

@@ -68,25 +68,32 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
     String uri = req.uri();
     Headers headers = NettyHeaders.fromNetty(req.headers());
-    InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+    InetSocketAddress remote =
+        ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
     EngineRequest er = new EngineRequest(req.method().name(), uri, headers, remote, secure);
     // RFC 9110 §10.1.1: the expectation only counts in HTTP/1.1; HTTP/1.0 requests ignore it
-    boolean expectsContinue = req.protocolVersion().minorVersion() >= 1 && req.headers().contains(HttpHeaderNames.EXPECT);
+    boolean expectsContinue =
+        req.protocolVersion().minorVersion() >= 1 && req.headers().contains(HttpHeaderNames.EXPECT);
     if (!server.handles(uri)) {
       discardBody = true;
-      // a client waiting for 100 may not send the body it announced: the connection cannot be reused
+      // a client waiting for 100 may not send the body it announced: the connection cannot be
+      // reused
       boolean keepAlive = HttpUtil.isKeepAlive(req) && !(expectsContinue && announcesBody(req));
       HttpFallback.Response r = fallback == null ? null : safeFallback(er);
       if (r == null) {
         plain(ctx, HttpResponseStatus.NOT_FOUND, "not found", keepAlive);
       } else {
         FullHttpResponse res =
-            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(r.status()),
+                Unpooled.wrappedBuffer(r.body()));
         r.headers().forEach((name, value) -> res.headers().set(name, value));
         if (r.contentType() != null) {
           res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }
-        if (r.status() != 204 && r.status() != 304) { // those never have a body, nor a length of one
+        if (r.status() != 204
+            && r.status() != 304) { // those never have a body, nor a length of one
           res.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         }
         send(ctx, res, keepAlive);
@@ -99,14 +106,21 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         discardBody = true;
         FullHttpResponse res = plainResponse(refusal, refusal.reasonPhrase());
         if (refusal.code() == HttpResponseStatus.UPGRADE_REQUIRED.code()) {
-          res.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WsHandshakeCheck.SUPPORTED_VERSION);
+          res.headers()
+              .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WsHandshakeCheck.SUPPORTED_VERSION);
         }
         send(ctx, res, false);
         return;
       }
       upgrading = true;
       DefaultFullHttpRequest full =
-          new DefaultFullHttpRequest(req.protocolVersion(), req.method(), uri, Unpooled.EMPTY_BUFFER, req.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+          new DefaultFullHttpRequest(
+              req.protocolVersion(),
+              req.method(),
+              uri,
+              Unpooled.EMPTY_BUFFER,
+              req.headers(),
+              io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
       server.handleUpgrade(new NettyWsUpgrade(ctx, full, er, server.options().perMessageDeflate()));
       return;
     }
@@ -114,7 +128,9 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     long limit = server.options().maxHttpBufferSize();
     if (expectsContinue && announced <= limit) {
       // over the limit, no 100: the exchange answers 413 at once and closes (RFC 9110 §10.1.1)
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
     exchange = new NettyHttpExchange(ctx, er, HttpUtil.isKeepAlive(req), limit, announced);
     server.handleRequest(exchange);
@@ -137,7 +153,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
           refusal.code(),
           cause == null ? HttpRequestCheck.reason(req) : LogSafe.escape(cause.getMessage()));
     }
-    send(ctx, plainResponse(refusal, refusal.code() == 400 ? "Bad Request" : refusal.reasonPhrase()), false);
+    send(
+        ctx,
+        plainResponse(refusal, refusal.code() == 400 ? "Bad Request" : refusal.reasonPhrase()),
+        false);
     return false;
   }
 
@@ -150,7 +169,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return fallback.handle(er);
     } catch (RuntimeException e) {
       log.error("fallback handler threw", e);
-      return new HttpFallback.Response(500, "text/plain; charset=UTF-8", "Internal Server Error".getBytes(StandardCharsets.UTF_8));
+      return new HttpFallback.Response(
+          500,
+          "text/plain; charset=UTF-8",
+          "Internal Server Error".getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -167,13 +189,16 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
     NettyHttpExchange ex = exchange;
     if (content.decoderResult().isFailure()) {
-      // broken chunk framing (or trailers): the body is not what the client meant, and the rest of the
+      // broken chunk framing (or trailers): the body is not what the client meant, and the rest of
+      // the
       // connection cannot be framed either; nothing of it is delivered
       discardBody = true;
       exchange = null;
       if (log.isDebugEnabled()) {
         log.debug(
-            "refusing a request body from {} with 400: {}", ConnectionGuard.peer(ctx), LogSafe.escape(content.decoderResult().cause().getMessage()));
+            "refusing a request body from {} with 400: {}",
+            ConnectionGuard.peer(ctx),
+            LogSafe.escape(content.decoderResult().cause().getMessage()));
       }
       if (ex != null) {
         ex.onMalformedBody(plainResponse(HttpResponseStatus.BAD_REQUEST, "Bad Request"));
@@ -197,13 +222,15 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 
-  private void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean keepAlive) {
+  private void plain(
+      ChannelHandlerContext ctx, HttpResponseStatus status, String body, boolean keepAlive) {
     send(ctx, plainResponse(status, body), keepAlive);
   }
 
   static FullHttpResponse plainResponse(HttpResponseStatus status, String body) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(b));
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(b));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
     res.headers().set(HttpHeaderNames.CONTENT_LENGTH, b.length);
     return res;

@@ -38,7 +38,9 @@ final class HttpRequestCheck {
       return HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
     }
     List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1 || (hosts.isEmpty() && v.minorVersion() >= 1) || (hosts.size() == 1 && !validHost(hosts.get(0)))) {
+    if (hosts.size() > 1
+        || (hosts.isEmpty() && v.minorVersion() >= 1)
+        || (hosts.size() == 1 && !validHost(hosts.get(0)))) {
       return HttpResponseStatus.BAD_REQUEST; // RFC 9112 §3.2
     }
     List<String> codings = req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
@@ -46,12 +48,15 @@ final class HttpRequestCheck {
       for (String coding : field.split(",")) {
         String c = coding.trim();
         if (!c.isEmpty() && !c.equalsIgnoreCase(HttpHeaderValues.CHUNKED.toString())) {
-          return HttpResponseStatus.NOT_IMPLEMENTED; // a transfer coding we do not decode (RFC 9112 §6.1)
+          return HttpResponseStatus
+              .NOT_IMPLEMENTED; // a transfer coding we do not decode (RFC 9112 §6.1)
         }
       }
     }
     String expect = req.headers().get(HttpHeaderNames.EXPECT);
-    if (expect != null && v.minorVersion() >= 1 && !expect.trim().equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
+    if (expect != null
+        && v.minorVersion() >= 1
+        && !expect.trim().equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
       return HttpResponseStatus.EXPECTATION_FAILED; // RFC 9110 §10.1.1
     }
     return null;

@@ -1,9 +1,9 @@
 package dev.eio4j.netty.internal;
 
+import dev.eio4j.spi.BoundedBody;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
-import dev.eio4j.spi.BoundedBody;
 import dev.eio4j.spi.Lane;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -44,7 +44,12 @@ final class NettyHttpExchange implements HttpExchange {
   private FullHttpResponse deferred;
   private final List<Runnable> goneCallbacks = new ArrayList<>(1);
 
-  NettyHttpExchange(ChannelHandlerContext ctx, EngineRequest request, boolean keepAlive, long hardLimit, long announcedLength) {
+  NettyHttpExchange(
+      ChannelHandlerContext ctx,
+      EngineRequest request,
+      boolean keepAlive,
+      long hardLimit,
+      long announcedLength) {
     this.ctx = ctx;
     this.request = request;
     this.keepAlive = keepAlive;

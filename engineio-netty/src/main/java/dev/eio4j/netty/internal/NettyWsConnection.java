@@ -30,7 +30,8 @@ final class NettyWsConnection implements WsConnection {
 
   @Override
   public void sendText(char prefix, String text) {
-    // straight into a pooled (direct, with epoll) buffer: no "4" + text string, no heap-to-direct copy
+    // straight into a pooled (direct, with epoll) buffer: no "4" + text string, no heap-to-direct
+    // copy
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // an intrinsic copy for ASCII/Latin-1 text
     ByteBuf buf = channel.alloc().buffer(1 + utf8.length);
     buf.writeByte(prefix);
@@ -57,14 +58,18 @@ final class NettyWsConnection implements WsConnection {
   public void close() {
     if (closing.compareAndSet(false, true)) {
       // an empty close frame: no status code, the peer sees 1005 (as with the reference)
-      channel.writeAndFlush(new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE);
+      channel
+          .writeAndFlush(new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 
   @Override
   public void close(int statusCode, String reason) {
     if (closing.compareAndSet(false, true)) {
-      channel.writeAndFlush(new CloseWebSocketFrame(statusCode, reason)).addListener(ChannelFutureListener.CLOSE);
+      channel
+          .writeAndFlush(new CloseWebSocketFrame(statusCode, reason))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 

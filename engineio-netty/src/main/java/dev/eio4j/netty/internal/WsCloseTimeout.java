@@ -29,20 +29,20 @@ final class WsCloseTimeout extends ChannelOutboundHandlerAdapter {
       armed = true;
       io.netty.util.concurrent.ScheduledFuture<?> timer =
           ctx.executor()
-          .schedule(
-              () -> {
-                if (ctx.channel().isActive()) {
-                  if (log.isDebugEnabled()) {
-                    log.debug(
-                        "closing WebSocket from {}: close frame not written within {} ms (the peer does not read)",
-                        ConnectionGuard.peer(ctx),
-                        timeoutMillis);
-                  }
-                  ctx.channel().close();
-                }
-              },
-              timeoutMillis,
-              TimeUnit.MILLISECONDS);
+              .schedule(
+                  () -> {
+                    if (ctx.channel().isActive()) {
+                      if (log.isDebugEnabled()) {
+                        log.debug(
+                            "closing WebSocket from {}: close frame not written within {} ms (the peer does not read)",
+                            ConnectionGuard.peer(ctx),
+                            timeoutMillis);
+                      }
+                      ctx.channel().close();
+                    }
+                  },
+                  timeoutMillis,
+                  TimeUnit.MILLISECONDS);
       // a connection that closes in time lets go of its timer (and of this channel) at once
       ctx.channel().closeFuture().addListener(f -> timer.cancel(false));
     }

@@ -76,8 +76,11 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
         int n = c.readableBytes();
         byte first = n > 0 ? c.getByte(c.readerIndex()) : 0;
         if (n > 0 && first >= 0) {
-          // the type character apart from the data: the core need not copy the data out of one string
-          event = new TextParts((char) first, c.toString(c.readerIndex() + 1, n - 1, StandardCharsets.UTF_8));
+          // the type character apart from the data: the core need not copy the data out of one
+          // string
+          event =
+              new TextParts(
+                  (char) first, c.toString(c.readerIndex() + 1, n - 1, StandardCharsets.UTF_8));
         } else {
           event = t.text();
         }
@@ -148,7 +151,9 @@ final class WsFrameHandler extends ChannelInboundHandlerAdapter {
    * the ranges for libraries and applications, 3000-4999. 1004-1006 and 1015 are never sent.
    */
   static boolean validCloseCode(int code) {
-    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    return (code >= 1000 && code <= 1003)
+        || (code >= 1007 && code <= 1014)
+        || (code >= 3000 && code <= 4999);
   }
 
   @Override

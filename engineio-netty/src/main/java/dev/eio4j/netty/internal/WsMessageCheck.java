@@ -41,12 +41,17 @@ final class WsMessageCheck extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof WebSocketFrame frame) {
       if (frame.rsv() != 0) {
-        fail(ctx, frame, WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set without an extension that defines them");
+        fail(
+            ctx,
+            frame,
+            WebSocketCloseStatus.PROTOCOL_ERROR,
+            "reserved bits set without an extension that defines them");
         return;
       }
       boolean data = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
       if (data) {
-        messageSize = 0; // the frame decoder has already refused a new message inside a fragmented one
+        messageSize =
+            0; // the frame decoder has already refused a new message inside a fragmented one
       }
       if (data || frame instanceof ContinuationWebSocketFrame) {
         messageSize += frame.content().readableBytes();
@@ -59,7 +64,8 @@ final class WsMessageCheck extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(msg);
   }
 
-  private void fail(ChannelHandlerContext ctx, WebSocketFrame frame, WebSocketCloseStatus status, String why) {
+  private void fail(
+      ChannelHandlerContext ctx, WebSocketFrame frame, WebSocketCloseStatus status, String why) {
     failed = true;
     frame.release();
     ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(status, why));

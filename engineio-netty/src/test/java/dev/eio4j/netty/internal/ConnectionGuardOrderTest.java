@@ -52,7 +52,9 @@ class ConnectionGuardOrderTest {
   }
 
   private static void respond(EmbeddedChannel ch) {
-    ch.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER));
+    ch.writeOutbound(
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER));
     ch.runPendingTasks();
     Object out;
     while ((out = ch.readOutbound()) != null) {
@@ -66,7 +68,9 @@ class ConnectionGuardOrderTest {
     EmbeddedChannel ch = channel(app);
     // one read brought three requests, the second with a body
     ch.writeInbound(get("/a"), LastHttpContent.EMPTY_LAST_CONTENT);
-    assertThat(ch.config().isAutoRead()).as("a complete request waits for its response: no more reading").isFalse();
+    assertThat(ch.config().isAutoRead())
+        .as("a complete request waits for its response: no more reading")
+        .isFalse();
     ch.writeInbound(
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/b"),
         new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[] {1})),
@@ -76,7 +80,9 @@ class ConnectionGuardOrderTest {
     assertThat(app.seen).containsExactly("/a", "end");
 
     // an interim response does not count as the answer
-    ch.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    ch.writeOutbound(
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     ch.runPendingTasks();
     assertThat(app.seen).containsExactly("/a", "end");
 
@@ -95,8 +101,12 @@ class ConnectionGuardOrderTest {
     Recorder app = new Recorder();
     EmbeddedChannel ch = channel(app);
     ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload"));
-    assertThat(ch.config().isAutoRead()).as("the body must be read for the request to be answered").isTrue();
-    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[] {1})), LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(ch.config().isAutoRead())
+        .as("the body must be read for the request to be answered")
+        .isTrue();
+    ch.writeInbound(
+        new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[] {1})),
+        LastHttpContent.EMPTY_LAST_CONTENT);
     assertThat(ch.config().isAutoRead()).isFalse();
     respond(ch);
     assertThat(ch.config().isAutoRead()).isTrue();

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * records the round trips. {@link #assertUntouched()} fails if anything went wrong or it stopped
  * progressing: the misbehaviour of others must not reach it.
  */
-@SuppressWarnings("try") // close() may throw InterruptedException: the test thread's interrupt must reach the test
+@SuppressWarnings(
+    "try") // close() may throw InterruptedException: the test thread's interrupt must reach the
+// test
 public final class Bystander implements AutoCloseable {
   private final int port;
   private final boolean websocket;
@@ -38,7 +40,8 @@ public final class Bystander implements AutoCloseable {
   }
 
   /** Starts a bystander over WebSocket ({@code websocket}) or polling. */
-  public static Bystander start(int port, boolean websocket, long periodMillis) throws InterruptedException {
+  public static Bystander start(int port, boolean websocket, long periodMillis)
+      throws InterruptedException {
     Bystander b = new Bystander(port, websocket, periodMillis);
     b.thread.start();
     long end = System.nanoTime() + 5_000_000_000L;
@@ -160,7 +163,8 @@ public final class Bystander implements AutoCloseable {
   public synchronized void assertUntouched() {
     Throwable t = failure.get();
     if (t != null) {
-      throw new AssertionError("the well-behaved " + (websocket ? "WebSocket" : "polling") + " client was disturbed", t);
+      throw new AssertionError(
+          "the well-behaved " + (websocket ? "WebSocket" : "polling") + " client was disturbed", t);
     }
     long r = rounds.get();
     if (!checkpoints.isEmpty() && r <= checkpoints.get(checkpoints.size() - 1)) {

@@ -39,7 +39,8 @@ final class ContainerSupport {
 
   private ContainerSupport() {}
 
-  // ------------------------------------------------------------------ HTTP: abort without a response
+  // ------------------------------------------------------------------ HTTP: abort without a
+  // response
 
   /** Drops the connection of this request without a response, then ends the async cycle. */
   static void abort(AsyncContext async, ServletRequest request, HttpServletResponse response) {
@@ -58,7 +59,8 @@ final class ContainerSupport {
     }
     if (!dropped) {
       if (abortFallbackLogged.compareAndSet(false, true)) {
-        log.warn("cannot drop a connection on {}: answering 400 with Connection: close instead", type);
+        log.warn(
+            "cannot drop a connection on {}: answering 400 with Connection: close instead", type);
       }
       try {
         if (!response.isCommitted()) {
@@ -86,7 +88,8 @@ final class ContainerSupport {
 
   /** Tomcat: {@code RequestFacade.request.getCoyoteRequest().action(ActionCode.CLOSE_NOW, null)}. */
   private static final class TomcatAbort {
-    private record Handles(Field facadeRequest, Method getCoyoteRequest, Method action, Object closeNow) {}
+    private record Handles(
+        Field facadeRequest, Method getCoyoteRequest, Method action, Object closeNow) {}
 
     private static volatile Handles handles;
 
@@ -99,8 +102,15 @@ final class ContainerSupport {
           Object catalina = f.get(facade);
           Method getCoyote = catalina.getClass().getMethod("getCoyoteRequest");
           Object coyote = getCoyote.invoke(catalina);
-          Class<?> actionCode = Class.forName("org.apache.coyote.ActionCode", false, coyote.getClass().getClassLoader());
-          h = new Handles(f, getCoyote, coyote.getClass().getMethod("action", actionCode, Object.class), enumConstant(actionCode, "CLOSE_NOW"));
+          Class<?> actionCode =
+              Class.forName(
+                  "org.apache.coyote.ActionCode", false, coyote.getClass().getClassLoader());
+          h =
+              new Handles(
+                  f,
+                  getCoyote,
+                  coyote.getClass().getMethod("action", actionCode, Object.class),
+                  enumConstant(actionCode, "CLOSE_NOW"));
           handles = h;
         }
         Object coyote = h.getCoyoteRequest().invoke(h.facadeRequest().get(facade));
@@ -118,7 +128,8 @@ final class ContainerSupport {
     return Enum.valueOf((Class) type, name);
   }
 
-  // ------------------------------------------------------------------ WebSocket: close without a status
+  // ------------------------------------------------------------------ WebSocket: close without a
+  // status
 
   /** Sends a close frame without a status code, then closes the connection. */
   static void closeWithoutStatus(Session session) {
@@ -127,7 +138,8 @@ final class ContainerSupport {
         return;
       }
       if (closeFallbackLogged.compareAndSet(false, true)) {
-        log.warn("cannot send a close frame without a status code on Tomcat: closing with 1000 instead");
+        log.warn(
+            "cannot send a close frame without a status code on Tomcat: closing with 1000 instead");
       }
       closeQuietly(session, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
       return;
@@ -161,7 +173,9 @@ final class ContainerSupport {
           Field f = session.getClass().getDeclaredField("wsRemoteEndpoint");
           f.setAccessible(true);
           Class<?> base = f.getType();
-          Method start = base.getDeclaredMethod("startMessage", byte.class, ByteBuffer.class, boolean.class, SendHandler.class);
+          Method start =
+              base.getDeclaredMethod(
+                  "startMessage", byte.class, ByteBuffer.class, boolean.class, SendHandler.class);
           start.setAccessible(true);
           h = new Handles(f, start, base.getMethod("close"));
           handles = h;
@@ -176,7 +190,9 @@ final class ContainerSupport {
                 closeQuietly(session, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
               }
             };
-        found.startMessage().invoke(endpoint, OPCODE_CLOSE, ByteBuffer.allocate(0), true, thenCloseTcp);
+        found
+            .startMessage()
+            .invoke(endpoint, OPCODE_CLOSE, ByteBuffer.allocate(0), true, thenCloseTcp);
         return true;
       } catch (ReflectiveOperationException | RuntimeException e) {
         log.debug("Tomcat empty close frame unavailable: {}", e.toString());

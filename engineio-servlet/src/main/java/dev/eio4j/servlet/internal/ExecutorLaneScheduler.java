@@ -48,7 +48,12 @@ public final class ExecutorLaneScheduler implements AutoCloseable {
     }
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("eio4j-lane-"));
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemon("eio4j-lane-"));
     ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("eio4j-timer-"));
     // heartbeats are re-armed at every pong: cancelled timers must not pile up in the queue
     timer.setRemoveOnCancelPolicy(true);
@@ -63,7 +68,10 @@ public final class ExecutorLaneScheduler implements AutoCloseable {
 
   /** Lanes on the caller's executor and timer, which {@link #close()} leaves running. */
   public static ExecutorLaneScheduler using(Executor executor, ScheduledExecutorService timer) {
-    return new ExecutorLaneScheduler(Objects.requireNonNull(executor, "executor"), Objects.requireNonNull(timer, "timer"), false);
+    return new ExecutorLaneScheduler(
+        Objects.requireNonNull(executor, "executor"),
+        Objects.requireNonNull(timer, "timer"),
+        false);
   }
 
   /** A new lane. */
@@ -86,7 +94,8 @@ public final class ExecutorLaneScheduler implements AutoCloseable {
       if (!pool.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
         pool.shutdownNow();
       }
-      // the threads are gone when this returns (containers check for threads left behind by a context)
+      // the threads are gone when this returns (containers check for threads left behind by a
+      // context)
       pool.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
       timer.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -134,7 +143,8 @@ public final class ExecutorLaneScheduler implements AutoCloseable {
     public Cancellable schedule(long delayMillis, Runnable task) {
       TimedTask timed = new TimedTask(task);
       try {
-        ScheduledFuture<?> f = timer.schedule(() -> execute(timed), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f =
+            timer.schedule(() -> execute(timed), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
         timed.future = f;
       } catch (RejectedExecutionException e) {
         log.debug("timer rejected: the lane timer is shut down");

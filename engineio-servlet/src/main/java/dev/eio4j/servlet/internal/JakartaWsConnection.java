@@ -23,14 +23,17 @@ final class JakartaWsConnection implements WsConnection {
   private static final Logger log = LoggerFactory.getLogger(JakartaWsConnection.class);
   static final long HIGH_WATER = 1024 * 1024;
   static final long LOW_WATER = 256 * 1024;
+
   /** How long a closing session may wait for the peer's close frame before the container drops it. */
   private static final long CLOSE_IDLE_TIMEOUT_MILLIS = 10_000;
 
   private final Session session;
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong queuedBytes = new AtomicLong();
+
   /** Held by whoever is sending: the pump loop, or an asynchronous send until its completion. */
   private final AtomicBoolean busy = new AtomicBoolean();
+
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean unwritableSeen = new AtomicBoolean();
   private volatile boolean dead;
@@ -121,7 +124,8 @@ final class JakartaWsConnection implements WsConnection {
       Object frame = queue.poll();
       if (frame == null) {
         busy.set(false);
-        // a frame queued after the poll and before the release would wait for the next flush otherwise
+        // a frame queued after the poll and before the release would wait for the next flush
+        // otherwise
         if (queue.isEmpty() || !busy.compareAndSet(false, true)) {
           return;
         }
@@ -136,7 +140,8 @@ final class JakartaWsConnection implements WsConnection {
         doClose(c);
         continue;
       }
-      Completion done = new Completion(frame instanceof String s ? s.length() : ((byte[]) frame).length);
+      Completion done =
+          new Completion(frame instanceof String s ? s.length() : ((byte[]) frame).length);
       try {
         if (frame instanceof String s) {
           session.getAsyncRemote().sendText(s, done);
@@ -163,7 +168,10 @@ final class JakartaWsConnection implements WsConnection {
     if (c.code() == Close.NO_STATUS) {
       ContainerSupport.closeWithoutStatus(session);
     } else {
-      ContainerSupport.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(c.code()), c.reason() == null ? "" : c.reason()));
+      ContainerSupport.closeQuietly(
+          session,
+          new CloseReason(
+              CloseReason.CloseCodes.getCloseCode(c.code()), c.reason() == null ? "" : c.reason()));
     }
   }
 

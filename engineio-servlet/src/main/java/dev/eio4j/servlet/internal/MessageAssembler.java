@@ -68,7 +68,10 @@ final class MessageAssembler {
       return whole;
     }
     if (binarySize + n > binary.length) {
-      binary = Arrays.copyOf(binary, (int) Math.min(limit, Math.max((long) binary.length * 2, (long) binarySize + n)));
+      binary =
+          Arrays.copyOf(
+              binary,
+              (int) Math.min(limit, Math.max((long) binary.length * 2, (long) binarySize + n)));
     }
     part.get(binary, binarySize, n);
     binarySize += n;

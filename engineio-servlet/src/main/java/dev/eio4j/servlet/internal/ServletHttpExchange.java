@@ -39,8 +39,10 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
   private final long hardLimit;
   private final AtomicBoolean responded = new AtomicBoolean();
   private final AtomicBoolean completed = new AtomicBoolean();
+
   /** True once more body arrived (or was announced) than the limit: the connection cannot be reused. */
   private volatile boolean tooLarge;
+
   // guarded by this
   private boolean gone;
   private final List<Runnable> goneCallbacks = new ArrayList<>(1);
@@ -50,7 +52,12 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
    * itself as the cycle's listener.
    */
   public ServletHttpExchange(
-      AsyncContext async, HttpServletRequest req, HttpServletResponse resp, EngineRequest request, ExecutorLaneScheduler lanes, long hardLimit) {
+      AsyncContext async,
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      EngineRequest request,
+      ExecutorLaneScheduler lanes,
+      long hardLimit) {
     this.async = async;
     this.req = req;
     this.resp = resp;
@@ -82,8 +89,12 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
       handler.onTooLarge();
       return;
     }
-    if (announced == 0 || (announced < 0 && req.getHeader("Transfer-Encoding") == null && req.getProtocol().startsWith("HTTP/1."))) {
-      // no body at all. Not through a ReadListener: Tomcat dispatches no first callback for a body that
+    if (announced == 0
+        || (announced < 0
+            && req.getHeader("Transfer-Encoding") == null
+            && req.getProtocol().startsWith("HTTP/1."))) {
+      // no body at all. Not through a ReadListener: Tomcat dispatches no first callback for a body
+      // that
       // is already finished when the listener is set (from the lane, after service() returned)
       handler.onBody(new byte[0]);
       return;
@@ -171,7 +182,8 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
         resp.setContentLengthLong(body.length);
       }
       if (tooLarge) {
-        // the rest of a body we refused is still on its way: this connection cannot carry another request
+        // the rest of a body we refused is still on its way: this connection cannot carry another
+        // request
         resp.setHeader("Connection", "close");
       }
       if (body.length == 0 || "HEAD".equals(request.method())) {

@@ -39,7 +39,8 @@ public final class ServletRequests {
         headers.add(name, values.nextElement());
       }
     }
-    return new EngineRequest(req.getMethod().toUpperCase(Locale.ROOT), target, headers, remote(req), req.isSecure());
+    return new EngineRequest(
+        req.getMethod().toUpperCase(Locale.ROOT), target, headers, remote(req), req.isSecure());
   }
 
   /** True for an RFC 6455 opening handshake: a GET with {@code Upgrade: websocket} and a {@code Connection: upgrade} token. */

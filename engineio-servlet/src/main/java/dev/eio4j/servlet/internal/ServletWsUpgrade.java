@@ -42,7 +42,8 @@ public final class ServletWsUpgrade implements WsUpgrade {
    * @param maxPayload the message size limit in bytes
    * @param onOpen gives the core the open connection and returns its handler
    */
-  public record Accept(Headers headers, long maxPayload, Function<WsConnection, WsHandler> onOpen) implements Verdict {}
+  public record Accept(Headers headers, long maxPayload, Function<WsConnection, WsHandler> onOpen)
+      implements Verdict {}
 
   /** A handshake for {@code request}; new sessions get lanes from {@code lanes}. */
   public ServletWsUpgrade(EngineRequest request, ExecutorLaneScheduler lanes) {
@@ -66,7 +67,8 @@ public final class ServletWsUpgrade implements WsUpgrade {
   }
 
   @Override
-  public void accept(Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
+  public void accept(
+      Headers extraHeaders, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
     verdict.complete(new Accept(extraHeaders, maxPayload, onOpen));
   }
 

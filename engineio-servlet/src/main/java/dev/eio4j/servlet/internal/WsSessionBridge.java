@@ -25,7 +25,8 @@ public final class WsSessionBridge {
   private final MessageAssembler binaries;
   private final AtomicBoolean ended = new AtomicBoolean();
 
-  private WsSessionBridge(Session session, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
+  private WsSessionBridge(
+      Session session, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
     this.session = session;
     this.conn = new JakartaWsConnection(session);
     this.texts = new MessageAssembler(maxPayload);
@@ -38,21 +39,26 @@ public final class WsSessionBridge {
    * Called from the endpoint's {@code onOpen}: no idle timeout (the heartbeat reaps dead peers, as with
    * the Netty runtime), then the core's handler, then the message handlers.
    */
-  public static WsSessionBridge open(Session session, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
+  public static WsSessionBridge open(
+      Session session, long maxPayload, Function<WsConnection, WsHandler> onOpen) {
     session.setMaxIdleTimeout(0);
     WsSessionBridge bridge = new WsSessionBridge(session, maxPayload, onOpen);
-    session.addMessageHandler(String.class, new MessageHandler.Partial<String>() {
-      @Override
-      public void onMessage(String part, boolean last) {
-        bridge.onText(part, last);
-      }
-    });
-    session.addMessageHandler(ByteBuffer.class, new MessageHandler.Partial<ByteBuffer>() {
-      @Override
-      public void onMessage(ByteBuffer part, boolean last) {
-        bridge.onBinary(part, last);
-      }
-    });
+    session.addMessageHandler(
+        String.class,
+        new MessageHandler.Partial<String>() {
+          @Override
+          public void onMessage(String part, boolean last) {
+            bridge.onText(part, last);
+          }
+        });
+    session.addMessageHandler(
+        ByteBuffer.class,
+        new MessageHandler.Partial<ByteBuffer>() {
+          @Override
+          public void onMessage(ByteBuffer part, boolean last) {
+            bridge.onBinary(part, last);
+          }
+        });
     return bridge;
   }
 

@@ -107,7 +107,8 @@ class ExecutorLaneSchedulerTest {
     assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(95);
     assertThat(onLane).isTrue();
-    // one timer thread hands due timers to their lanes in deadline order and a lane runs in order: had the
+    // one timer thread hands due timers to their lanes in deadline order and a lane runs in order:
+    // had the
     // 50 ms timer not been cancelled, it would have run before the 100 ms one that has just run
     assertThat(cancelledRan).isFalse();
     cancelled.cancel(); // twice: nothing
@@ -130,7 +131,8 @@ class ExecutorLaneSchedulerTest {
         });
     assertThat(blockerRunning.await(5, TimeUnit.SECONDS)).isTrue();
     Cancellable timer = lane.schedule(0, () -> ran.set(true));
-    // the one timer thread fires equal deadlines in the order they were set: once this later timer has
+    // the one timer thread fires equal deadlines in the order they were set: once this later timer
+    // has
     // fired, the first one has been handed to its lane and waits there behind the blocker
     CountDownLatch handedOver = new CountDownLatch(1);
     lanes.newLane().schedule(0, handedOver::countDown);
@@ -169,7 +171,8 @@ class ExecutorLaneSchedulerTest {
     own.newLane().schedule(1, () -> {});
     assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
     own.close();
-    // close() returns once the pool has terminated; a worker thread may still be on its way out, so wait
+    // close() returns once the pool has terminated; a worker thread may still be on its way out, so
+    // wait
     // for that thread's own end (bounded) rather than expecting it to be dead already
     laneThread[0].join(TimeUnit.SECONDS.toMillis(10));
     assertThat(laneThread[0].isAlive()).isFalse();

@@ -246,6 +246,9 @@ class JakartaWsConnectionTest {
     }
     assertThat(writable.get()).isEqualTo(1);
     assertThat(conn.isWritable()).isTrue();
-    assertThat(new String(((String) f.sent.get(0)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).hasSize(chunk.length());
+    assertThat(
+            new String(
+                ((String) f.sent.get(0)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+        .hasSize(chunk.length());
   }
 }

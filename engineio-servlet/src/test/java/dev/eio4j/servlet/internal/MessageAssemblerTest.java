@@ -13,7 +13,8 @@ class MessageAssemblerTest {
     MessageAssembler m = new MessageAssembler(100);
     String atLimit = "4" + "x".repeat(99);
     assertThat(m.text(atLimit, true)).isEqualTo(atLimit);
-    assertThatThrownBy(() -> m.text("4" + "x".repeat(100), true)).isInstanceOf(MessageAssembler.TooLarge.class);
+    assertThatThrownBy(() -> m.text("4" + "x".repeat(100), true))
+        .isInstanceOf(MessageAssembler.TooLarge.class);
     // 51 characters, 101 bytes: over (the error table's POST case, for frames)
     assertThatThrownBy(() -> new MessageAssembler(100).text("4" + "\u00e9".repeat(50), true))
         .isInstanceOf(MessageAssembler.TooLarge.class);
@@ -26,7 +27,8 @@ class MessageAssemblerTest {
     assertThat(m.text("lo", true)).isEqualTo("4hello");
     assertThat(m.text("4ab", false)).isNull();
     // 3 + 8 = 11 bytes: over 10
-    assertThatThrownBy(() -> m.text("cdefghij", false)).isInstanceOf(MessageAssembler.TooLarge.class);
+    assertThatThrownBy(() -> m.text("cdefghij", false))
+        .isInstanceOf(MessageAssembler.TooLarge.class);
   }
 
   @Test
@@ -39,7 +41,8 @@ class MessageAssemblerTest {
     assertThat(atLimit.text(text.substring(2), true)).isEqualTo(text);
     MessageAssembler under = new MessageAssembler(8);
     under.text(text.substring(0, 2), false);
-    assertThatThrownBy(() -> under.text(text.substring(2), true)).isInstanceOf(MessageAssembler.TooLarge.class);
+    assertThatThrownBy(() -> under.text(text.substring(2), true))
+        .isInstanceOf(MessageAssembler.TooLarge.class);
     assertThat(MessageAssembler.utf8Length("a\u00e9\u20ac" + emoji)).isEqualTo(1 + 2 + 3 + 4);
   }
 
@@ -49,10 +52,13 @@ class MessageAssemblerTest {
     ByteBuffer first = ByteBuffer.wrap(new byte[] {1, 2, 3});
     assertThat(m.binary(first, false)).isNull();
     first.clear().put(new byte[] {9, 9, 9}); // the container reuses its buffer
-    assertThat(m.binary(ByteBuffer.wrap(new byte[] {4, 5, 6}), true)).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(m.binary(ByteBuffer.wrap(new byte[] {4, 5, 6}), true))
+        .containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(m.binary(ByteBuffer.wrap(new byte[] {7}), true)).containsExactly(7);
-    assertThatThrownBy(() -> m.binary(ByteBuffer.wrap(new byte[7]), true)).isInstanceOf(MessageAssembler.TooLarge.class);
+    assertThatThrownBy(() -> m.binary(ByteBuffer.wrap(new byte[7]), true))
+        .isInstanceOf(MessageAssembler.TooLarge.class);
     m.binary(ByteBuffer.wrap(new byte[4]), false);
-    assertThatThrownBy(() -> m.binary(ByteBuffer.wrap(new byte[3]), true)).isInstanceOf(MessageAssembler.TooLarge.class);
+    assertThatThrownBy(() -> m.binary(ByteBuffer.wrap(new byte[3]), true))
+        .isInstanceOf(MessageAssembler.TooLarge.class);
   }
 }

@@ -33,7 +33,11 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({EngineIoServlet.class, ServletContext.class})
-@ConditionalOnProperty(prefix = "engineio", name = "enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(
+    prefix = "engineio",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
 @EnableConfigurationProperties(EngineIoProperties.class)
 public class EngineIoAutoConfiguration {
   /** The bean name of the servlet registration. */
@@ -42,7 +46,8 @@ public class EngineIoAutoConfiguration {
   /** The server, from the properties and the customizers. */
   @Bean
   @ConditionalOnMissingBean
-  public EngineIoServer engineIoServer(EngineIoProperties properties, ObjectProvider<EngineIoServerCustomizer> customizers) {
+  public EngineIoServer engineIoServer(
+      EngineIoProperties properties, ObjectProvider<EngineIoServerCustomizer> customizers) {
     EngineIoServer.Builder builder = properties.toBuilder();
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
@@ -55,7 +60,8 @@ public class EngineIoAutoConfiguration {
    */
   @Bean
   public SmartInitializingSingleton engineIoConnectionListeners(
-      ObjectProvider<EngineIoServer> server, ObjectProvider<Consumer<EngineIoSocket>> connectionListeners) {
+      ObjectProvider<EngineIoServer> server,
+      ObjectProvider<Consumer<EngineIoSocket>> connectionListeners) {
     return () -> {
       EngineIoServer s = server.getObject();
       connectionListeners.orderedStream().forEach(s::onConnection);
@@ -65,10 +71,14 @@ public class EngineIoAutoConfiguration {
   /** The servlet at {@code <path>/*}, async, started with the application. */
   @Bean(name = SERVLET_REGISTRATION_BEAN)
   @ConditionalOnMissingBean(name = SERVLET_REGISTRATION_BEAN)
-  public ServletRegistrationBean<EngineIoServlet> engineIoServletRegistration(EngineIoServer server, EngineIoProperties properties) {
+  public ServletRegistrationBean<EngineIoServlet> engineIoServletRegistration(
+      EngineIoServer server, EngineIoProperties properties) {
     EngineIoServlet servlet =
-        properties.getLaneThreads() > 0 ? new EngineIoServlet(server, properties.getLaneThreads()) : new EngineIoServlet(server);
-    ServletRegistrationBean<EngineIoServlet> registration = new ServletRegistrationBean<>(servlet, EngineIoServlet.mappingFor(server));
+        properties.getLaneThreads() > 0
+            ? new EngineIoServlet(server, properties.getLaneThreads())
+            : new EngineIoServlet(server);
+    ServletRegistrationBean<EngineIoServlet> registration =
+        new ServletRegistrationBean<>(servlet, EngineIoServlet.mappingFor(server));
     registration.setName(EngineIoServlets.SERVLET_NAME);
     registration.setAsyncSupported(true);
     registration.setLoadOnStartup(1);
@@ -89,6 +99,7 @@ public class EngineIoAutoConfiguration {
   public static final class EngineIoShutdown implements SmartLifecycle {
     /** Stops before the web server's graceful shutdown, which is at {@code DEFAULT_PHASE - 1024}. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
     private final EngineIoServer server;
     private volatile boolean running;
 

@@ -49,7 +49,8 @@ public class EngineIoProperties {
   private DataSize maxHttpBufferSize = DataSize.ofBytes(1000000);
 
   /** The enabled transports. */
-  private List<TransportType> transports = new ArrayList<>(List.of(TransportType.POLLING, TransportType.WEBSOCKET));
+  private List<TransportType> transports =
+      new ArrayList<>(List.of(TransportType.POLLING, TransportType.WEBSOCKET));
 
   /** Whether polling sessions are offered the upgrade to WebSocket. */
   private boolean allowUpgrades = true;
@@ -191,7 +192,8 @@ public class EngineIoProperties {
     private boolean credentials = false;
 
     /** The methods a preflight allows. */
-    private List<String> methods = new ArrayList<>(List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"));
+    private List<String> methods =
+        new ArrayList<>(List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"));
 
     /** The request headers a preflight allows; empty: those the preflight asks for. */
     private List<String> allowedHeaders = new ArrayList<>();

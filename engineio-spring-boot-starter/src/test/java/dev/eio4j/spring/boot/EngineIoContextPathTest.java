@@ -21,7 +21,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(
     classes = EngineIoContextPathTest.App.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"server.servlet.context-path=/app", "engineio.path=/realtime", "server.address=127.0.0.1"})
+    properties = {
+      "server.servlet.context-path=/app",
+      "engineio.path=/realtime",
+      "server.address=127.0.0.1"
+    })
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EngineIoContextPathTest {
   @SpringBootApplication
@@ -32,7 +36,9 @@ class EngineIoContextPathTest {
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -48,7 +54,8 @@ class EngineIoContextPathTest {
                 URI.create("ws://127.0.0.1:" + port + "/app/realtime/?EIO=4&transport=websocket"),
                 new WebSocket.Listener() {
                   @Override
-                  public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
                     received.add(data.toString());
                     webSocket.request(1);
                     return null;

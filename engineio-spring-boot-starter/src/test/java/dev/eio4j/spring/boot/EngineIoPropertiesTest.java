@@ -22,13 +22,23 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 class EngineIoPropertiesTest {
   /** Options that are code, not plain values: set with an {@link EngineIoServerCustomizer}. */
-  static final Set<String> CODE_OPTIONS = Set.of("allowRequest", "idGenerator", "initialHeaders", "headers", "listenerExecutor", "observer");
+  static final Set<String> CODE_OPTIONS =
+      Set.of(
+          "allowRequest",
+          "idGenerator",
+          "initialHeaders",
+          "headers",
+          "listenerExecutor",
+          "observer");
+
   /** Accessors that are not options. */
-  static final Set<String> NOT_OPTIONS = Set.of("pathPrefix", "toBuilder", "toString", "hashCode", "getClass");
+  static final Set<String> NOT_OPTIONS =
+      Set.of("pathPrefix", "toBuilder", "toString", "hashCode", "getClass");
 
   @Test
   void theDefaultsAreTheCoresDefaults() throws Exception {
-    EngineIoOptions fromProperties = new EngineIoProperties().applyTo(EngineIoOptions.builder()).build();
+    EngineIoOptions fromProperties =
+        new EngineIoProperties().applyTo(EngineIoOptions.builder()).build();
     EngineIoOptions defaults = EngineIoOptions.defaults();
     for (Method m : optionAccessors()) {
       assertThat(m.invoke(fromProperties)).as(m.getName()).isEqualTo(m.invoke(defaults));
@@ -71,7 +81,9 @@ class EngineIoPropertiesTest {
             Map.entry("engineio.cors.credentials", "true"),
             Map.entry("engineio.cors.max-age", "1h"));
     EngineIoProperties p =
-        new Binder(new MapConfigurationPropertySource(source)).bind("engineio", EngineIoProperties.class).get();
+        new Binder(new MapConfigurationPropertySource(source))
+            .bind("engineio", EngineIoProperties.class)
+            .get();
     EngineIoOptions o = p.applyTo(EngineIoOptions.builder()).build();
     assertThat(o.path()).isEqualTo("/realtime");
     assertThat(o.pingInterval()).isEqualTo(Duration.ofMillis(300));

@@ -26,7 +26,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * HTTP long-polling, a {@code java.net.http.WebSocket}, and the official Java client ({@code
  * io.socket:engine.io-client} 2.1.0) over polling upgraded to WebSocket and over WebSocket alone.
  */
-@SpringBootTest(classes = EchoApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@SpringBootTest(
+    classes = EchoApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "server.address=127.0.0.1")
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EchoApplicationTest {
   private static final Pattern SID = Pattern.compile("\"sid\":\"([A-Za-z0-9_-]+)\"");
@@ -39,7 +42,8 @@ class EchoApplicationTest {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder r) throws Exception {
-    return http.send(r.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        r.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -47,15 +51,27 @@ class EchoApplicationTest {
     String q = "/engine.io/?EIO=4&transport=polling";
     HttpResponse<String> open = send(HttpRequest.newBuilder(URI.create(url(q))));
     assertThat(open.statusCode()).isEqualTo(200);
-    assertThat(open.body()).startsWith("0{\"sid\":").contains("\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000");
+    assertThat(open.body())
+        .startsWith("0{\"sid\":")
+        .contains(
+            "\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000");
     String sid = sidOf(open.body());
-    HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(url(q + "&sid=" + sid))).POST(HttpRequest.BodyPublishers.ofString("4hello\u001e4world")));
+    HttpResponse<String> post =
+        send(
+            HttpRequest.newBuilder(URI.create(url(q + "&sid=" + sid)))
+                .POST(HttpRequest.BodyPublishers.ofString("4hello\u001e4world")));
     assertThat(post.statusCode()).isEqualTo(200);
     assertThat(post.body()).isEqualTo("ok");
-    assertThat(send(HttpRequest.newBuilder(URI.create(url(q + "&sid=" + sid)))).body()).isEqualTo("4hello\u001e4world");
+    assertThat(send(HttpRequest.newBuilder(URI.create(url(q + "&sid=" + sid)))).body())
+        .isEqualTo("4hello\u001e4world");
     // the application's own endpoint, beside Engine.IO
-    assertThat(send(HttpRequest.newBuilder(URI.create(url("/sockets")))).body()).matches("\\{\"open\":[1-9]\\d*\\}");
-    assertThat(send(HttpRequest.newBuilder(URI.create(url(q + "&sid=" + sid))).POST(HttpRequest.BodyPublishers.ofString("1"))).body()).isEqualTo("ok");
+    assertThat(send(HttpRequest.newBuilder(URI.create(url("/sockets")))).body())
+        .matches("\\{\"open\":[1-9]\\d*\\}");
+    assertThat(
+            send(HttpRequest.newBuilder(URI.create(url(q + "&sid=" + sid)))
+                    .POST(HttpRequest.BodyPublishers.ofString("1")))
+                .body())
+        .isEqualTo("ok");
   }
 
   @Test
@@ -68,14 +84,16 @@ class EchoApplicationTest {
                 URI.create("ws://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=websocket"),
                 new WebSocket.Listener() {
                   @Override
-                  public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
                     received.add(data.toString());
                     webSocket.request(1);
                     return null;
                   }
 
                   @Override
-                  public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                  public CompletionStage<?> onBinary(
+                      WebSocket webSocket, ByteBuffer data, boolean last) {
                     byte[] b = new byte[data.remaining()];
                     data.get(b);
                     received.add(b);
@@ -84,13 +102,16 @@ class EchoApplicationTest {
                   }
 
                   @Override
-                  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                  public CompletionStage<?> onClose(
+                      WebSocket webSocket, int statusCode, String reason) {
                     closed.complete(statusCode);
                     return null;
                   }
                 })
             .get(10, TimeUnit.SECONDS);
-    assertThat((String) received.poll(10, TimeUnit.SECONDS)).startsWith("0{\"sid\":").contains("\"upgrades\":[]");
+    assertThat((String) received.poll(10, TimeUnit.SECONDS))
+        .startsWith("0{\"sid\":")
+        .contains("\"upgrades\":[]");
     ws.sendText("4你好,世界!", true).get(5, TimeUnit.SECONDS);
     assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("4你好,世界!");
     ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(5, TimeUnit.SECONDS);

@@ -68,7 +68,12 @@ final class Placeholders {
     boolean[] seen = new boolean[count];
     int found = check(node, seen, 0);
     if (found != count) {
-      throw new SioDecodeException("attachment count mismatch: header says " + count + ", payload has " + found + " placeholders");
+      throw new SioDecodeException(
+          "attachment count mismatch: header says "
+              + count
+              + ", payload has "
+              + found
+              + " placeholders");
     }
   }
 
@@ -76,11 +81,13 @@ final class Placeholders {
     if (isPlaceholder(node)) {
       JsonNode num = node.get(NUM);
       if (node.size() != 2 || num == null || !num.isIntegralNumber() || !num.canConvertToInt()) {
-        throw new SioDecodeException("invalid placeholder: expected {\"_placeholder\":true,\"num\":<n>}");
+        throw new SioDecodeException(
+            "invalid placeholder: expected {\"_placeholder\":true,\"num\":<n>}");
       }
       int n = num.intValue();
       if (n < 0 || n >= seen.length || seen[n]) {
-        throw new SioDecodeException("attachment count mismatch: placeholder num " + n + " is out of range or repeated");
+        throw new SioDecodeException(
+            "attachment count mismatch: placeholder num " + n + " is out of range or repeated");
       }
       seen[n] = true;
       return found + 1;

@@ -18,7 +18,13 @@ import tools.jackson.databind.JsonNode;
 public final class SioDecoder {
   /** Event names an application may not receive from a client. */
   public static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+      Set.of(
+          "connect",
+          "connect_error",
+          "disconnect",
+          "disconnecting",
+          "newListener",
+          "removeListener");
 
   /** The reference parser's default cap on attachments per packet. */
   public static final int DEFAULT_MAX_ATTACHMENTS = 10;
@@ -65,7 +71,11 @@ public final class SioDecoder {
       List<byte[]> attachments = received;
       pending = null;
       received = null;
-      return new SioPacket(header.type(), header.nsp(), header.id(), Placeholders.reconstruct(header.data(), attachments));
+      return new SioPacket(
+          header.type(),
+          header.nsp(),
+          header.id(),
+          Placeholders.reconstruct(header.data(), attachments));
     }
     if (pending != null) {
       throw new SioDecodeException("got text data when reconstructing a packet");
@@ -117,7 +127,8 @@ public final class SioDecoder {
       }
       attachments = Integer.parseInt(s, start, i, 10);
       if (attachments > maxAttachments) {
-        throw new SioDecodeException("too many attachments: " + attachments + " > " + maxAttachments);
+        throw new SioDecodeException(
+            "too many attachments: " + attachments + " > " + maxAttachments);
       }
       i++;
     }
@@ -147,7 +158,8 @@ public final class SioDecoder {
     return new ParsedHeader(new SioPacket(type, nsp, id, data), attachments);
   }
 
-  private static void validate(SioPacketType type, long id, JsonNode data, int attachments) throws SioDecodeException {
+  private static void validate(SioPacketType type, long id, JsonNode data, int attachments)
+      throws SioDecodeException {
     switch (type) {
       case CONNECT -> {
         if (data != null && !data.isObject()) {
@@ -161,7 +173,8 @@ public final class SioDecoder {
       }
       case CONNECT_ERROR -> {
         if (data != null && !data.isString() && !data.isObject()) {
-          throw new SioDecodeException("invalid payload: CONNECT_ERROR takes a string or an object");
+          throw new SioDecodeException(
+              "invalid payload: CONNECT_ERROR takes a string or an object");
         }
       }
       case EVENT, BINARY_EVENT -> {
@@ -185,7 +198,11 @@ public final class SioDecoder {
         }
       }
     }
-    if (id != SioPacket.NO_ID && !(type == SioPacketType.EVENT || type == SioPacketType.BINARY_EVENT || type == SioPacketType.ACK || type == SioPacketType.BINARY_ACK)) {
+    if (id != SioPacket.NO_ID
+        && !(type == SioPacketType.EVENT
+            || type == SioPacketType.BINARY_EVENT
+            || type == SioPacketType.ACK
+            || type == SioPacketType.BINARY_ACK)) {
       throw new SioDecodeException("an ack id is allowed on events and acks only");
     }
     if (type.isBinary()) {

@@ -36,18 +36,31 @@ public record SioPacket(SioPacketType type, String nsp, long id, JsonNode data) 
       throw new IllegalArgumentException("ack id out of range: " + id);
     }
     if (!type.isBinary() && data != null && Placeholders.containsBinary(data)) {
-      throw new IllegalArgumentException(type + " cannot carry binary data: use " + (type == SioPacketType.ACK || type == SioPacketType.BINARY_ACK ? "BINARY_ACK" : "BINARY_EVENT"));
+      throw new IllegalArgumentException(
+          type
+              + " cannot carry binary data: use "
+              + (type == SioPacketType.ACK || type == SioPacketType.BINARY_ACK
+                  ? "BINARY_ACK"
+                  : "BINARY_EVENT"));
     }
   }
 
   /** An EVENT, or a BINARY_EVENT when {@code args} holds binary nodes. */
   public static SioPacket event(String nsp, long id, ArrayNode args) {
-    return new SioPacket(Placeholders.containsBinary(args) ? SioPacketType.BINARY_EVENT : SioPacketType.EVENT, nsp, id, args);
+    return new SioPacket(
+        Placeholders.containsBinary(args) ? SioPacketType.BINARY_EVENT : SioPacketType.EVENT,
+        nsp,
+        id,
+        args);
   }
 
   /** An ACK, or a BINARY_ACK when {@code args} holds binary nodes. */
   public static SioPacket ack(String nsp, long id, ArrayNode args) {
-    return new SioPacket(Placeholders.containsBinary(args) ? SioPacketType.BINARY_ACK : SioPacketType.ACK, nsp, id, args);
+    return new SioPacket(
+        Placeholders.containsBinary(args) ? SioPacketType.BINARY_ACK : SioPacketType.ACK,
+        nsp,
+        id,
+        args);
   }
 
   /** True when the packet carries an ack id. */
@@ -57,6 +70,12 @@ public record SioPacket(SioPacketType type, String nsp, long id, JsonNode data) 
 
   @Override
   public String toString() {
-    return "SioPacket{" + type + " " + nsp + (hasId() ? " id=" + id : "") + (data == null ? "" : " " + data.getNodeType()) + "}";
+    return "SioPacket{"
+        + type
+        + " "
+        + nsp
+        + (hasId() ? " id=" + id : "")
+        + (data == null ? "" : " " + data.getNodeType())
+        + "}";
   }
 }

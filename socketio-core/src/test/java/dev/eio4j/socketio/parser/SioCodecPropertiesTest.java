@@ -39,7 +39,8 @@ class SioCodecPropertiesTest {
   }
 
   @Property(tries = 500)
-  void arbitraryMessageSequencesDecodeOrFailWithADecodeError(@ForAll("sequences") List<Message> messages) {
+  void arbitraryMessageSequencesDecodeOrFailWithADecodeError(
+      @ForAll("sequences") List<Message> messages) {
     SioDecoder d = new SioDecoder(3);
     try {
       for (Message m : messages) {
@@ -53,8 +54,38 @@ class SioCodecPropertiesTest {
   @Provide
   Arbitrary<String> noise() {
     Arbitrary<String> pieces =
-        Arbitraries.of("0", "1", "2", "3", "4", "5", "6", "7", "9", "-", "/", "/nsp", ",", "12", "3-", "[", "]", "{", "}",
-            "\"", "\"a\"", "\"_placeholder\"", ":", "true", "\"num\"", "1e999", "null", "?x=y", "\\", "\u0000", "é");
+        Arbitraries.of(
+            "0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "9",
+            "-",
+            "/",
+            "/nsp",
+            ",",
+            "12",
+            "3-",
+            "[",
+            "]",
+            "{",
+            "}",
+            "\"",
+            "\"a\"",
+            "\"_placeholder\"",
+            ":",
+            "true",
+            "\"num\"",
+            "1e999",
+            "null",
+            "?x=y",
+            "\\",
+            "\u0000",
+            "é");
     Arbitrary<String> structured = pieces.list().ofMaxSize(14).map(l -> String.join("", l));
     return Arbitraries.oneOf(structured, Arbitraries.strings().ofMaxLength(40));
   }
@@ -63,50 +94,67 @@ class SioCodecPropertiesTest {
   Arbitrary<List<Message>> sequences() {
     Arbitrary<Message> text = noise().map(Message::text);
     Arbitrary<Message> placeholderHeader =
-        Arbitraries.integers().between(0, 4)
-            .map(n -> {
-              StringBuilder sb = new StringBuilder("5" + n + "-[\"e\"");
-              for (int i = 0; i < n; i++) {
-                sb.append(",{\"_placeholder\":true,\"num\":").append(i).append('}');
-              }
-              return Message.text(sb.append(']').toString());
-            });
-    Arbitrary<Message> binary = Arbitraries.bytes().array(byte[].class).ofMaxSize(4).map(Message::binary);
+        Arbitraries.integers()
+            .between(0, 4)
+            .map(
+                n -> {
+                  StringBuilder sb = new StringBuilder("5" + n + "-[\"e\"");
+                  for (int i = 0; i < n; i++) {
+                    sb.append(",{\"_placeholder\":true,\"num\":").append(i).append('}');
+                  }
+                  return Message.text(sb.append(']').toString());
+                });
+    Arbitrary<Message> binary =
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(4).map(Message::binary);
     return Arbitraries.oneOf(text, placeholderHeader, binary).list().ofMaxSize(8);
   }
 
   @Provide
   Arbitrary<SioPacket> packets() {
     Arbitrary<String> nsp = Arbitraries.of("/", "/chat", "/dyn-abc", "/custom?token=abc", "/é");
-    Arbitrary<Long> id = Arbitraries.oneOf(Arbitraries.just(SioPacket.NO_ID), Arbitraries.longs().between(0, SioPacket.MAX_ID));
+    Arbitrary<Long> id =
+        Arbitraries.oneOf(
+            Arbitraries.just(SioPacket.NO_ID), Arbitraries.longs().between(0, SioPacket.MAX_ID));
     Arbitrary<SioPacket> connect =
-        Combinators.combine(nsp, Arbitraries.oneOf(Arbitraries.just((JsonNode) null), object(false, 2)))
+        Combinators.combine(
+                nsp, Arbitraries.oneOf(Arbitraries.just((JsonNode) null), object(false, 2)))
             .as((n, d) -> new SioPacket(SioPacketType.CONNECT, n, SioPacket.NO_ID, d));
-    Arbitrary<SioPacket> disconnect = nsp.map(n -> new SioPacket(SioPacketType.DISCONNECT, n, SioPacket.NO_ID, null));
+    Arbitrary<SioPacket> disconnect =
+        nsp.map(n -> new SioPacket(SioPacketType.DISCONNECT, n, SioPacket.NO_ID, null));
     Arbitrary<SioPacket> connectError =
-        Combinators.combine(nsp, Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(10).map(F::stringNode), object(false, 2)))
+        Combinators.combine(
+                nsp,
+                Arbitraries.oneOf(
+                    Arbitraries.strings().ofMaxLength(10).map(F::stringNode), object(false, 2)))
             .as((n, d) -> new SioPacket(SioPacketType.CONNECT_ERROR, n, SioPacket.NO_ID, d));
     Arbitrary<SioPacket> event =
         Combinators.combine(nsp, id, eventName(), value(true, 3).list().ofMaxSize(4))
-            .as((n, i, name, rest) -> {
-              ArrayNode a = F.arrayNode().add(name);
-              rest.forEach(a::add);
-              return SioPacket.event(n, i, a);
-            })
+            .as(
+                (n, i, name, rest) -> {
+                  ArrayNode a = F.arrayNode().add(name);
+                  rest.forEach(a::add);
+                  return SioPacket.event(n, i, a);
+                })
             .filter(p -> countBinary(p.data()) <= SioDecoder.DEFAULT_MAX_ATTACHMENTS);
     Arbitrary<SioPacket> ack =
-        Combinators.combine(nsp, Arbitraries.longs().between(0, SioPacket.MAX_ID), value(true, 3).list().ofMaxSize(4))
-            .as((n, i, rest) -> {
-              ArrayNode a = F.arrayNode();
-              rest.forEach(a::add);
-              return SioPacket.ack(n, i, a);
-            })
+        Combinators.combine(
+                nsp,
+                Arbitraries.longs().between(0, SioPacket.MAX_ID),
+                value(true, 3).list().ofMaxSize(4))
+            .as(
+                (n, i, rest) -> {
+                  ArrayNode a = F.arrayNode();
+                  rest.forEach(a::add);
+                  return SioPacket.ack(n, i, a);
+                })
             .filter(p -> countBinary(p.data()) <= SioDecoder.DEFAULT_MAX_ATTACHMENTS);
     return Arbitraries.oneOf(connect, disconnect, connectError, event, ack);
   }
 
   private static Arbitrary<String> eventName() {
-    return Arbitraries.strings().ofMaxLength(12).filter(s -> !SioDecoder.RESERVED_EVENTS.contains(s));
+    return Arbitraries.strings()
+        .ofMaxLength(12)
+        .filter(s -> !SioDecoder.RESERVED_EVENTS.contains(s));
   }
 
   /**
@@ -120,10 +168,17 @@ class SioCodecPropertiesTest {
             Arbitraries.strings().ofMaxLength(8).map(s -> (JsonNode) F.stringNode(s)),
             Arbitraries.of(true, false).map(b -> (JsonNode) F.booleanNode(b)),
             Arbitraries.just((JsonNode) F.nullNode()),
-            binary ? Arbitraries.bytes().array(byte[].class).ofMaxSize(5).map(b -> (JsonNode) F.binaryNode(b)) : Arbitraries.just((JsonNode) F.nullNode()));
+            binary
+                ? Arbitraries.bytes()
+                    .array(byte[].class)
+                    .ofMaxSize(5)
+                    .map(b -> (JsonNode) F.binaryNode(b))
+                : Arbitraries.just((JsonNode) F.nullNode()));
     for (int d = 0; d < depth; d++) {
       Arbitrary<JsonNode> below = level;
-      level = Arbitraries.frequencyOf(Tuple.of(2, below), Tuple.of(1, objectOf(below)), Tuple.of(1, arrayOf(below)));
+      level =
+          Arbitraries.frequencyOf(
+              Tuple.of(2, below), Tuple.of(1, objectOf(below)), Tuple.of(1, arrayOf(below)));
     }
     return level;
   }
@@ -133,21 +188,31 @@ class SioCodecPropertiesTest {
   }
 
   private static Arbitrary<JsonNode> objectOf(Arbitrary<JsonNode> values) {
-    Arbitrary<String> keys = Arbitraries.strings().ofMaxLength(6).filter(k -> !k.equals(Placeholders.KEY));
-    return Combinators.combine(keys, values).as(Tuple::of).list().ofMaxSize(3)
-        .map(entries -> {
-          ObjectNode o = F.objectNode();
-          entries.forEach(e -> o.set(e.get1(), e.get2())); // a repeated key keeps the last value
-          return o;
-        });
+    Arbitrary<String> keys =
+        Arbitraries.strings().ofMaxLength(6).filter(k -> !k.equals(Placeholders.KEY));
+    return Combinators.combine(keys, values)
+        .as(Tuple::of)
+        .list()
+        .ofMaxSize(3)
+        .map(
+            entries -> {
+              ObjectNode o = F.objectNode();
+              entries.forEach(
+                  e -> o.set(e.get1(), e.get2())); // a repeated key keeps the last value
+              return o;
+            });
   }
 
   private static Arbitrary<JsonNode> arrayOf(Arbitrary<JsonNode> values) {
-    return values.list().ofMaxSize(3).map(l -> {
-      ArrayNode a = F.arrayNode();
-      l.forEach(a::add);
-      return a;
-    });
+    return values
+        .list()
+        .ofMaxSize(3)
+        .map(
+            l -> {
+              ArrayNode a = F.arrayNode();
+              l.forEach(a::add);
+              return a;
+            });
   }
 
   private static int countBinary(JsonNode n) {

@@ -81,7 +81,8 @@ class SioCodecVectorsTest {
 
   @Test
   void binaryEventFromTheClientIsReassembledAndEncodedBackExactly() throws Exception {
-    String header = "52-789[\"message-with-ack\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]";
+    String header =
+        "52-789[\"message-with-ack\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]";
     SioDecoder d = new SioDecoder();
     assertThat(d.decode(Message.text(header))).isNull();
     assertThat(d.awaitingAttachments()).isTrue();
@@ -96,7 +97,8 @@ class SioCodecVectorsTest {
     // the server's answer: 462-789[...] + the same two frames
     ArrayNode args = F.arrayNode().add(p.data().get(1)).add(p.data().get(2));
     SioEncoder.Encoded ack = SioEncoder.encode(SioPacket.ack("/", 789, args));
-    assertThat(ack.text()).isEqualTo("62-789[{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+    assertThat(ack.text())
+        .isEqualTo("62-789[{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
     assertThat(ack.attachments()).containsExactly(new byte[] {1, 2, 3}, new byte[] {4, 5, 6});
   }
 
@@ -108,7 +110,8 @@ class SioCodecVectorsTest {
     ArrayNode args = F.arrayNode().add("bin").add(F.binaryNode(new byte[] {1, 2, 3})).add(nested);
     SioEncoder.Encoded e = SioEncoder.encode(SioPacket.event("/", SioPacket.NO_ID, args));
     assertThat(e.text())
-        .isEqualTo("52-[\"bin\",{\"_placeholder\":true,\"num\":0},{\"nested\":{\"_placeholder\":true,\"num\":1},\"n\":1}]");
+        .isEqualTo(
+            "52-[\"bin\",{\"_placeholder\":true,\"num\":0},{\"nested\":{\"_placeholder\":true,\"num\":1},\"n\":1}]");
     assertThat(e.attachments()).containsExactly(new byte[] {1, 2, 3}, new byte[] {4});
     assertThat(decodeAll(e)).isEqualTo(SioPacket.event("/", SioPacket.NO_ID, args));
   }
@@ -116,7 +119,9 @@ class SioCodecVectorsTest {
   @Test
   void libraryClientBinaryAckRequest() throws Exception {
     SioEncoder.Encoded wire =
-        new SioEncoder.Encoded("51-0[\"message-with-ack\",{\"a\":1},{\"_placeholder\":true,\"num\":0}]", List.of(new byte[] {9}));
+        new SioEncoder.Encoded(
+            "51-0[\"message-with-ack\",{\"a\":1},{\"_placeholder\":true,\"num\":0}]",
+            List.of(new byte[] {9}));
     SioPacket p = decodeAll(wire);
     assertThat(p.data().get(2).binaryValue()).containsExactly(9);
     SioEncoder.Encoded back = SioEncoder.encode(p);
@@ -162,7 +167,8 @@ class SioCodecVectorsTest {
         "5[\"a\"]", // binary event without count
         "5x-[\"a\"]",
         "511-[\"a\"]", // 11 attachments > 10
-        "52-[\"a\",{\"_placeholder\":true,\"num\":0}]", // count mismatch: 2 announced, 1 placeholder
+        "52-[\"a\",{\"_placeholder\":true,\"num\":0}]", // count mismatch: 2 announced, 1
+        // placeholder
         "51-[\"a\",{\"_placeholder\":true,\"num\":1}]", // index out of range
         "52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":0}]", // repeated index
         "51-[\"a\",{\"_placeholder\":true,\"num\":\"0\"}]", // num not a number
@@ -172,12 +178,14 @@ class SioCodecVectorsTest {
         "29007199254740992[\"a\"]"
       })
   void invalidInputIsADecodeError(String wire) {
-    assertThatThrownBy(() -> new SioDecoder().decode(Message.text(wire))).isInstanceOf(SioDecodeException.class);
+    assertThatThrownBy(() -> new SioDecoder().decode(Message.text(wire)))
+        .isInstanceOf(SioDecodeException.class);
   }
 
   @Test
   void attachmentCapIsConfigurable() throws Exception {
-    String three = "53-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":2}]";
+    String three =
+        "53-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":2}]";
     assertThatThrownBy(() -> new SioDecoder(2).decode(Message.text(three)))
         .isInstanceOf(SioDecodeException.class)
         .hasMessageContaining("too many attachments");
@@ -188,8 +196,14 @@ class SioCodecVectorsTest {
   void deeplyNestedJsonIsADecodeErrorNotAStackOverflow() {
     String deep = "2[\"e\"," + "[".repeat(100_000) + "]".repeat(100_000) + "]";
     assertThatThrownBy(() -> SioDecoder.decodeText(deep)).isInstanceOf(SioDecodeException.class);
-    String deepBinary = "51-[\"e\"," + "{\"a\":".repeat(100_000) + "{\"_placeholder\":true,\"num\":0}" + "}".repeat(100_000) + "]";
-    assertThatThrownBy(() -> new SioDecoder().decode(Message.text(deepBinary))).isInstanceOf(SioDecodeException.class);
+    String deepBinary =
+        "51-[\"e\","
+            + "{\"a\":".repeat(100_000)
+            + "{\"_placeholder\":true,\"num\":0}"
+            + "}".repeat(100_000)
+            + "]";
+    assertThatThrownBy(() -> new SioDecoder().decode(Message.text(deepBinary)))
+        .isInstanceOf(SioDecodeException.class);
   }
 
   @Test
@@ -204,20 +218,27 @@ class SioCodecVectorsTest {
         .hasMessageContaining("binary");
     SioDecoder d = new SioDecoder();
     d.decode(Message.text("51-[\"a\",{\"_placeholder\":true,\"num\":0}]"));
-    assertThatThrownBy(() -> d.decode(Message.text("2[\"b\"]"))).isInstanceOf(SioDecodeException.class).hasMessageContaining("text");
+    assertThatThrownBy(() -> d.decode(Message.text("2[\"b\"]")))
+        .isInstanceOf(SioDecodeException.class)
+        .hasMessageContaining("text");
   }
 
   @Test
   void errorMessagesDoNotEchoTheInput() {
     String secret = "2[\"a\" <script>secret</script>";
-    assertThatThrownBy(() -> SioDecoder.decodeText(secret)).isInstanceOf(SioDecodeException.class).message().doesNotContain("secret");
+    assertThatThrownBy(() -> SioDecoder.decodeText(secret))
+        .isInstanceOf(SioDecodeException.class)
+        .message()
+        .doesNotContain("secret");
   }
 
   @Test
   void packetsRefuseBinaryInNonBinaryTypes() {
     ArrayNode args = F.arrayNode().add("x").add(F.binaryNode(new byte[] {1}));
-    assertThatThrownBy(() -> new SioPacket(SioPacketType.EVENT, "/", SioPacket.NO_ID, args)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SioPacket(SioPacketType.EVENT, "/a,b", SioPacket.NO_ID, null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SioPacket(SioPacketType.EVENT, "/", SioPacket.NO_ID, args))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SioPacket(SioPacketType.EVENT, "/a,b", SioPacket.NO_ID, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   static SioPacket decodeAll(SioEncoder.Encoded e) throws SioDecodeException {
