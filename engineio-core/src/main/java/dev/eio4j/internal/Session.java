@@ -5,7 +5,6 @@ import dev.eio4j.EngineIoOptions;
 import dev.eio4j.EngineIoSocket;
 import dev.eio4j.EngineObserver;
 import dev.eio4j.Message;
-import dev.eio4j.OverflowPolicy;
 import dev.eio4j.ReadyState;
 import dev.eio4j.SendResult;
 import dev.eio4j.codec.OpenPacket;
@@ -17,17 +16,15 @@ import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Lane;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One session: its state machine, write buffer, packet dispatch and its one close path. The heartbeat
- * ({@link Heartbeat}), the upgrade ({@link Upgrade}) and the listeners ({@link SocketListeners}) are its
- * parts. Every field marked "lane" is touched only on {@link #lane}; public methods of {@link
+ * One session: its state machine, packet dispatch and its one close path. The write buffer ({@link
+ * SendBuffer}), the heartbeat ({@link Heartbeat}), the upgrade ({@link Upgrade}) and the listeners
+ * ({@link SocketListeners}) are its parts. Every field marked "lane" is touched only on {@link #lane}; public methods of {@link
  * EngineIoSocket} hop onto it. There is no lock in this class and nothing here blocks.
  *
  * <p>States: {@code OPENING → OPEN → CLOSING → CLOSED}. {@link #finish(DisconnectReason, String)} is
@@ -47,8 +44,7 @@ public final class Session extends SocketListeners {
   final EngineIoOptions options;
   private volatile ReadyState state = ReadyState.OPENING; // written on lane only
   private volatile Transport transport; // written on lane only
-  private final ArrayDeque<Packet> writeBuffer = new ArrayDeque<>(4); // lane
-  private final AtomicLong buffered = new AtomicLong();
+  private final SendBuffer buffer; // its total from any thread, the rest on lane only
   private boolean flushScheduled; // lane
   private boolean closeAfterDrain; // lane
 
@@ -74,6 +70,7 @@ public final class Session extends SocketListeners {
     this.lane = lane;
     this.options = engine.options();
     this.observer = engine.observer;
+    this.buffer = new SendBuffer(options);
     this.heartbeat = new Heartbeat(this);
     this.upgrade = new Upgrade(this);
   }
@@ -135,7 +132,7 @@ public final class Session extends SocketListeners {
 
   @Override
   public long bufferedAmount() {
-    return buffered.get();
+    return buffer.bufferedAmount();
   }
 
   @Override
@@ -146,34 +143,18 @@ public final class Session extends SocketListeners {
 
   @Override
   public boolean isWritable() {
-    return state == ReadyState.OPEN && !closeCalled && buffered.get() <= lowWaterMark();
+    return state == ReadyState.OPEN && !closeCalled && buffer.atOrBelowLowWater();
   }
 
   // ---------------------------------------------------------------- backpressure and forced ends
 
-  private long lowWaterMark() {
-    return options.maxBufferedBytes() / 2;
-  }
-
   /**
-   * A flush handed {@code bytes} to the transport (lane): when that took the buffer from above the
-   * low-water mark to or below it, the socket is writable again.
-   */
-  private void released(long bytes) {
-    long now = buffered.get();
-    long low = lowWaterMark();
-    if (bytes > 0 && now <= low && now + bytes > low && state == ReadyState.OPEN) {
-      emitWritable();
-    }
-  }
-
-  /**
-   * A send went beyond {@code maxBufferedBytes} (any thread). With {@link OverflowPolicy#CLOSE} the slow
+   * A send went beyond {@code maxBufferedBytes} (any thread). When the policy closes ({@link SendBuffer#overflowCloses()}) the slow
    * consumer is dropped: later sends return CLOSED at once, what is queued is discarded and the session
    * ends with {@link DisconnectReason#SEND_BUFFER_OVERFLOW} (a WebSocket is closed with 1008).
    */
   private void onOverflow() {
-    if (options.overflowPolicy() != OverflowPolicy.CLOSE || closeCalled) {
+    if (!buffer.overflowCloses() || closeCalled) {
       return;
     }
     closeCalled = true;
@@ -182,7 +163,7 @@ public final class Session extends SocketListeners {
           if (state == ReadyState.CLOSED) {
             return;
           }
-          String detail = "more than " + options.maxBufferedBytes() + " bytes queued";
+          String detail = "more than " + buffer.maxBytes() + " bytes queued";
           if (transport instanceof WsTransport ws) {
             ws.closeConnection(
                 WS_POLICY_VIOLATION, DisconnectReason.SEND_BUFFER_OVERFLOW.wireName());
@@ -211,12 +192,8 @@ public final class Session extends SocketListeners {
     if (state != ReadyState.OPEN || closeCalled) {
       return SendResult.CLOSED;
     }
-    // what a queued packet really holds: its payload plus a fixed overhead, so that empty messages
-    // count
-    long size = payloadSize + (long) EngineIoOptions.PACKET_OVERHEAD_BYTES;
-    long after = buffered.addAndGet(size);
-    if (after > options.maxBufferedBytes() && after != size) {
-      buffered.addAndGet(-size);
+    long size = SendBuffer.cost(payloadSize);
+    if (!buffer.reserve(size)) {
       observer.limitRejected(EngineObserver.Limit.SEND_BUFFER_FULL);
       onOverflow();
       return SendResult.BUFFER_FULL;
@@ -224,7 +201,7 @@ public final class Session extends SocketListeners {
     lane.runOrExecute(
         () -> {
           if (state != ReadyState.OPEN) {
-            buffered.addAndGet(-size);
+            buffer.unreserve(size);
             return;
           }
           sendPacket(packet, size);
@@ -235,17 +212,18 @@ public final class Session extends SocketListeners {
   /** Queues a packet and schedules a flush at the end of the current lane task (lane). */
   void sendPacket(Packet packet, long accountedSize) {
     if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
-      buffered.addAndGet(-accountedSize);
+      buffer.unreserve(accountedSize);
       return;
     }
-    writeBuffer.add(packet);
-    queuedBytes += accountedSize;
+    buffer.add(packet, accountedSize);
+    queued(packet);
+  }
+
+  private void queued(Packet packet) {
     emitPacketCreate(packet);
     scheduleFlush();
   }
 
-  private long queuedBytes; // lane; the accounted sizes of the packets in writeBuffer
-  private boolean pongQueued; // lane; a v3 pong is in writeBuffer
   private final Runnable flushTask = this::flush;
 
   private void scheduleFlush() {
@@ -259,26 +237,18 @@ public final class Session extends SocketListeners {
   void flush() {
     flushScheduled = false;
     Transport t = transport;
-    if (state == ReadyState.CLOSED || writeBuffer.isEmpty() || t == null || !t.writable()) {
+    if (state == ReadyState.CLOSED || buffer.isEmpty() || t == null || !t.writable()) {
       return;
     }
-    List<Packet> batch;
-    if (writeBuffer.size() == 1) {
-      batch = List.of(writeBuffer.poll());
-    } else {
-      batch = new ArrayList<>(writeBuffer);
-      writeBuffer.clear();
-    }
-    long bytes = queuedBytes;
-    queuedBytes = 0;
-    pongQueued = false;
-    // before send: the send may finish the session, which then releases only what is still queued
-    buffered.addAndGet(-bytes);
+    SendBuffer.Batch taken = buffer.take();
+    List<Packet> batch = taken.packets();
     emitFlush(batch);
     heartbeat.flushed(batch, engine.observing);
     t.send(batch);
     emitDrain();
-    released(bytes);
+    if (buffer.crossedLowWater(taken.bytes()) && state == ReadyState.OPEN) {
+      emitWritable(); // the socket is writable again
+    }
     if (closeAfterDrain && state == ReadyState.CLOSING) {
       closeAfterDrain = false;
       closeTransport();
@@ -286,7 +256,7 @@ public final class Session extends SocketListeners {
   }
 
   boolean hasQueuedPackets() {
-    return !writeBuffer.isEmpty();
+    return !buffer.isEmpty();
   }
 
   // ---------------------------------------------------------------- opening
@@ -335,14 +305,8 @@ public final class Session extends SocketListeners {
       case PING -> {
         if (protocol == ProtocolVersion.V3) {
           heartbeat.clientPinged();
-          // a pong costs its overhead like any packet; past the budget a ping is not answered again
-          // while a pong is still queued, so a client that pings without ever polling cannot grow
-          // the queue
-          long cost = EngineIoOptions.PACKET_OVERHEAD_BYTES;
-          if (!pongQueued || buffered.get() + cost <= options.maxBufferedBytes()) {
-            pongQueued = true;
-            buffered.addAndGet(cost);
-            sendPacket(Packet.PONG, cost);
+          if (buffer.addPong(Packet.PONG)) {
+            queued(Packet.PONG);
           }
           emitHeartbeat();
         } else {
@@ -398,7 +362,7 @@ public final class Session extends SocketListeners {
     setState(ReadyState.CLOSING);
     // a closing session sends no ping and awaits no pong: closeTimeout is its only deadline
     heartbeat.cancel();
-    if (!writeBuffer.isEmpty()) {
+    if (!buffer.isEmpty()) {
       closeAfterDrain = true; // wait for the next drain, then close (docs/protocol.md §8)
       armCloseTimeout();
       flush();
@@ -462,7 +426,7 @@ public final class Session extends SocketListeners {
     // closes)
     closeAfterDrain = false;
     Transport live = transport;
-    if (!writeBuffer.isEmpty() && live != null && live.writable()) {
+    if (!buffer.isEmpty() && live != null && live.writable()) {
       flush();
       if (state == ReadyState.CLOSED) {
         return;
@@ -472,14 +436,7 @@ public final class Session extends SocketListeners {
     heartbeat.cancel();
     upgrade.cancel();
     closeTimer.cancel();
-    // only what the dropped packets held: a send() whose lane task is still queued gives its own
-    // size
-    // back when it finds the session closed
-    long dropped = queuedBytes;
-    queuedBytes = 0;
-    pongQueued = false;
-    writeBuffer.clear();
-    buffered.addAndGet(-dropped);
+    buffer.discard();
     Transport t = transport;
     if (t != null) {
       t.release();
