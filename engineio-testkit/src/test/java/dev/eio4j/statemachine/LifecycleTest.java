@@ -23,11 +23,13 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Session lifecycle: timers, event order, listener isolation, send results, backpressure. */
+@ExtendWith(NoUnexpectedEvents.class)
 class LifecycleTest {
   private final EngineHarness h =
       EngineHarness.create(
@@ -36,7 +38,10 @@ class LifecycleTest {
 
   // ------------------------------------------------------------------ timers
 
-  /** Each scenario opens a session, ends it one way, and must leave no timer behind. */
+  /**
+   * Each scenario opens a session, ends it one way, and must leave no timer behind; the third argument
+   * is every event the session delivers, in order.
+   */
   static Stream<Arguments> endings() {
     List<Arguments> out = new ArrayList<>();
     for (String eio : new String[] {"EIO=4", "EIO=3"}) {
@@ -44,7 +49,8 @@ class LifecycleTest {
           Arguments.of(
               eio + " polling: client close",
               (Consumer<EngineHarness>)
-                  x -> x.openPolling(eio).post(eio.equals("EIO=4") ? "1" : "1:1")));
+                  x -> x.openPolling(eio).post(eio.equals("EIO=4") ? "1" : "1:1"),
+              List.of("open", "close:transport close")));
       out.add(
           Arguments.of(
               eio + " polling: ping timeout",
@@ -52,7 +58,8 @@ class LifecycleTest {
                   x -> {
                     x.openPolling(eio);
                     x.clock().advanceMillis(2_000);
-                  }));
+                  },
+              List.of("open", "close:ping timeout")));
       out.add(
           Arguments.of(
               eio + " polling: socket.close() with a GET held",
@@ -62,7 +69,8 @@ class LifecycleTest {
                     c.get();
                     x.server().socket(c.sid()).orElseThrow().close();
                     x.clock().runPending();
-                  }));
+                  },
+              List.of("open", "close:forced close")));
       out.add(
           Arguments.of(
               eio + " polling: deferred close then GET",
@@ -72,7 +80,8 @@ class LifecycleTest {
                     x.server().socket(c.sid()).orElseThrow().close();
                     x.clock().runPending();
                     c.get();
-                  }));
+                  },
+              List.of("open", "close:forced close")));
       out.add(
           Arguments.of(
               eio + " polling: overlap",
@@ -81,15 +90,22 @@ class LifecycleTest {
                     PollingClient c = x.openPolling(eio);
                     c.get();
                     c.get();
-                  }));
+                  },
+              List.of("open", "close:transport error:overlap from client")));
       out.add(
           Arguments.of(
               eio + " polling: parse error",
-              (Consumer<EngineHarness>) x -> x.openPolling(eio).post("abc")));
+              (Consumer<EngineHarness>) x -> x.openPolling(eio).post("abc"),
+              List.of(
+                  "open",
+                  eio.equals("EIO=4")
+                      ? "close:parse error:unknown packet type 'a'"
+                      : "close:parse error:non-digit 'a' in length at 0")));
       out.add(
           Arguments.of(
               eio + " websocket: client closes",
-              (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientClose()));
+              (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientClose(),
+              List.of("open", "close:transport close")));
       out.add(
           Arguments.of(
               eio + " websocket: socket.close()",
@@ -98,7 +114,8 @@ class LifecycleTest {
                     WsClient c = x.openWebSocket(eio);
                     x.server().socket(c.sid()).orElseThrow().close();
                     x.clock().runPending();
-                  }));
+                  },
+              List.of("open", "close:forced close")));
       out.add(
           Arguments.of(
               eio + " websocket: ping timeout",
@@ -106,11 +123,13 @@ class LifecycleTest {
                   x -> {
                     x.openWebSocket(eio);
                     x.clock().advanceMillis(2_000);
-                  }));
+                  },
+              List.of("open", "close:ping timeout")));
       out.add(
           Arguments.of(
               eio + " websocket: error",
-              (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientError("boom")));
+              (Consumer<EngineHarness>) x -> x.openWebSocket(eio).conn().clientError("boom"),
+              List.of("open", "close:transport error:boom")));
       out.add(
           Arguments.of(
               eio + " mid-upgrade (probing): client close over polling",
@@ -120,7 +139,8 @@ class LifecycleTest {
                     c.upgrade().connection().clientText("2probe");
                     x.clock().advanceMillis(150); // noop ticker running
                     c.post(eio.equals("EIO=4") ? "1" : "1:1");
-                  }));
+                  },
+              List.of("open", "upgrading:websocket", "close:transport close")));
       out.add(
           Arguments.of(
               eio + " mid-upgrade (accepted, no probe): ping timeout",
@@ -129,7 +149,8 @@ class LifecycleTest {
                     PollingClient c = x.openPolling(eio);
                     c.upgrade();
                     x.clock().advanceMillis(2_000);
-                  }));
+                  },
+              List.of("open", "close:ping timeout")));
       out.add(
           Arguments.of(
               eio + " mid-upgrade (probed): server close",
@@ -140,7 +161,8 @@ class LifecycleTest {
                     ws.clientText("2probe");
                     x.server().close();
                     x.clock().advanceMillis(40_000);
-                  }));
+                  },
+              List.of("open", "upgrading:websocket", "close:forced close")));
       out.add(
           Arguments.of(
               eio + " upgraded: socket.close()",
@@ -152,14 +174,16 @@ class LifecycleTest {
                     ws.clientText("5");
                     x.server().socket(c.sid()).orElseThrow().close();
                     x.clock().runPending();
-                  }));
+                  },
+              List.of("open", "upgrading:websocket", "upgrade:websocket", "close:forced close")));
     }
     return out.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("endings")
-  void everyTimerIsCancelledWhenASessionCloses(String name, Consumer<EngineHarness> scenario) {
+  void everyTimerIsCancelledWhenASessionCloses(
+      String name, Consumer<EngineHarness> scenario, List<String> expectedEvents) {
     EngineHarness x =
         EngineHarness.create(
             b -> b.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)));
@@ -168,6 +192,7 @@ class LifecycleTest {
     assertThat(x.events().sockets()).allSatisfy(l -> assertThat(l.closeCount()).isEqualTo(1));
     assertThat(x.clock().pendingTimers()).as("timers left: %s", x.clock()).isZero();
     assertThat(x.clock().pendingTasks()).isZero();
+    assertThat(x.events().only().log()).containsExactlyElementsOf(expectedEvents);
   }
 
   @Test
@@ -180,6 +205,8 @@ class LifecycleTest {
     assertThat(h.clock().pendingTimers()).isEqualTo(3); // + noop tick
     ws.clientText("5");
     assertThat(h.clock().pendingTimers()).isEqualTo(1);
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket");
   }
 
   // ------------------------------------------------------------------ events
@@ -226,6 +253,8 @@ class LifecycleTest {
     assertThat(c.events().packetsOut())
         .extracting(Packet::type)
         .containsExactly(PacketType.PING, PacketType.MESSAGE);
+    // the heartbeat event is the pong this test sent, so it is expected like the message
+    assertThat(c.events().log()).containsExactly("open", "heartbeat", "message:hi");
   }
 
   @Test
@@ -304,6 +333,7 @@ class LifecycleTest {
     c.get();
     assertThat(s.readyState()).isEqualTo(ReadyState.CLOSED);
     assertThat(s.send("z")).isEqualTo(SendResult.CLOSED);
+    assertThat(c.events().log()).containsExactly("open", "close:forced close");
   }
 
   @Test
@@ -355,6 +385,14 @@ class LifecycleTest {
     b64v3.conn().takeFrames();
     b64v3.conn().clientText("b4AQIDBA==");
     assertThat(b64v3.conn().takeFrameLog()).containsExactly("text:b4AQIDBA==");
+    assertThat(h.events().socket(v4.sid()).log())
+        .containsExactly("open", "message:hello", "message:binary:01 02 03 04", "message:");
+    assertThat(h.events().socket(v3.sid()).log())
+        .containsExactly("open", "message:hello", "message:binary:01 02 03 04");
+    assertThat(h.events().socket(b64.sid()).log())
+        .containsExactly("open", "message:binary:01 02 03 04", "message:binary:01 02 03 04");
+    assertThat(h.events().socket(b64v3.sid()).log())
+        .containsExactly("open", "message:binary:01 02 03 04");
   }
 
   @Test
@@ -387,6 +425,7 @@ class LifecycleTest {
     h.clock().advanceMillis(60_000);
     assertThat(held.respondCalls()).isEqualTo(1);
     assertThat(c.handshake().respondCalls()).isEqualTo(1);
+    assertThat(c.events().log()).containsExactly("open", "message:x", "close:forced close");
   }
 
   @Test
@@ -417,6 +456,7 @@ class LifecycleTest {
     c.post("1"); // the client leaves with the packet unread
     assertThat(s.readyState()).isEqualTo(ReadyState.CLOSED);
     assertThat(s.bufferedAmount()).isZero();
+    assertThat(c.events().log()).containsExactly("open", "close:transport close");
   }
 
   @Test
@@ -435,6 +475,9 @@ class LifecycleTest {
     a.clientText("5");
     assertThat(h.server().socket(c.sid()).orElseThrow().transport())
         .isEqualTo(dev.eio4j.protocol.TransportType.WEBSOCKET);
+    // one upgrade reaches the application; the refused second connection adds no event
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket");
   }
 
   @Test
@@ -455,6 +498,7 @@ class LifecycleTest {
     FakeWsConnection ws = up.open();
     assertThat(ws.closed()).isTrue();
     assertThat(h.clock().pendingTimers()).isZero();
+    assertThat(c.events().log()).containsExactly("open", "close:transport close");
   }
 
   @Test

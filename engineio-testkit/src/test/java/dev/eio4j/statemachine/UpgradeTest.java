@@ -12,10 +12,12 @@ import dev.eio4j.testing.FakeWsConnection;
 import dev.eio4j.testing.FakeWsUpgrade;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** docs/protocol.md §6.3: the polling → WebSocket upgrade, v4 and v3. */
+@ExtendWith(NoUnexpectedEvents.class)
 class UpgradeTest {
   private static final String BAD_REQUEST = "{\"code\":3,\"message\":\"Bad request\"}";
 
@@ -53,6 +55,8 @@ class UpgradeTest {
     ws.clientText("4hello");
     assertThat(ws.frameLog()).containsExactly("text:3probe", "text:4hello");
     assertThat(h.clock().pendingTimers()).isEqualTo(1); // only the heartbeat
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket", "message:hello");
   }
 
   @ParameterizedTest
@@ -78,6 +82,14 @@ class UpgradeTest {
     assertThat(ws.frameLog())
         .containsExactly("text:3probe", "text:4buffered-text", binaryFrame, "text:4from-app");
     assertThat(ws.flushes()).isEqualTo(2);
+    // the messages posted during the probe arrive between upgrading and upgrade
+    assertThat(c.events().log())
+        .containsExactly(
+            "open",
+            "upgrading:websocket",
+            "message:buffered-text",
+            "message:binary:01 02 03",
+            "upgrade:websocket");
   }
 
   @ParameterizedTest
@@ -124,6 +136,9 @@ class UpgradeTest {
     again.clientText("2probe");
     again.clientText("5");
     assertThat(socket(c).transport()).isEqualTo(TransportType.WEBSOCKET);
+    assertThat(c.events().log())
+        .containsExactly(
+            "open", "message:polling-still-works", "upgrading:websocket", "upgrade:websocket");
   }
 
   @Test
@@ -135,6 +150,7 @@ class UpgradeTest {
     assertThat(ws.closed()).isTrue();
     c.events().assertOpen();
     assertThat(socket(c).transport()).isEqualTo(TransportType.POLLING);
+    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket");
   }
 
   @Test
@@ -147,6 +163,7 @@ class UpgradeTest {
     assertThat(c.post("4x").bodyString()).isEqualTo("ok");
     assertThat(c.get().bodyString()).isEqualTo("4x");
     assertThat(h.clock().pendingTimers()).isEqualTo(1);
+    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket", "message:x");
   }
 
   @Test
@@ -206,6 +223,8 @@ class UpgradeTest {
     c.events().assertOpen();
     ws.clientText("4still-ok");
     assertThat(ws.texts()).endsWith("4still-ok");
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket", "message:still-ok");
   }
 
   @Test
@@ -242,6 +261,9 @@ class UpgradeTest {
     assertThat(second.connection().closed()).isTrue();
     first.clientText("5");
     assertThat(socket(c).transport()).isEqualTo(TransportType.WEBSOCKET);
+    // the refused second WebSocket adds no event
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket");
   }
 
   @Test
@@ -311,6 +333,8 @@ class UpgradeTest {
     ws.clientText("5");
     assertThat(socket(c).transport()).isEqualTo(TransportType.WEBSOCKET);
     assertThat(h.clock().pendingTimers()).isEqualTo(1);
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "upgrade:websocket");
   }
 
   @Test
@@ -324,6 +348,7 @@ class UpgradeTest {
     assertThat(get.responded()).isFalse();
     h.clock().advanceMillis(100);
     assertThat(get.bodyString()).isEqualTo("4during-probe");
+    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket");
   }
 
   @Test
@@ -340,6 +365,7 @@ class UpgradeTest {
     h.clock().runPending();
     assertThat(get.bodyString()).isEqualTo("4after-abort");
     assertThat(h.clock().pendingTimers()).isEqualTo(1);
+    assertThat(c.events().log()).containsExactly("open", "upgrading:websocket");
   }
 
   @Test
@@ -354,6 +380,8 @@ class UpgradeTest {
     c.events().assertClosed(DisconnectReason.FORCED_CLOSE);
     assertThat(ws.closed()).isTrue();
     assertThat(h.clock().pendingTimers()).isZero();
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "close:forced close");
   }
 
   @Test
@@ -367,6 +395,11 @@ class UpgradeTest {
     c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
     assertThat(ws.closed()).isTrue();
     assertThat(h.clock().pendingTimers()).isZero();
+    assertThat(c.events().log())
+        .containsExactly(
+            "open",
+            "upgrading:websocket",
+            "close:transport error:poll connection closed prematurely");
   }
 
   @Test
@@ -381,6 +414,9 @@ class UpgradeTest {
     assertThat(parked.bodyString()).isEqualTo("1");
     c.events().assertClosed(DisconnectReason.TRANSPORT_ERROR);
     assertThat(h.clock().pendingTimers()).isZero();
+    assertThat(c.events().log())
+        .containsExactly(
+            "open", "upgrading:websocket", "close:transport error:overlap from client");
   }
 
   @Test
@@ -421,6 +457,9 @@ class UpgradeTest {
     c.events().assertClosed(DisconnectReason.PING_TIMEOUT);
     assertThat(ws.closed()).isTrue();
     assertThat(fast.clock().pendingTimers()).isZero();
+    assertThat(c.events().log())
+        .containsExactly(
+            "open", "heartbeat", "upgrading:websocket", "upgrade:websocket", "close:ping timeout");
   }
 
   @Test
@@ -438,6 +477,16 @@ class UpgradeTest {
     }
     assertThat(ws.texts()).containsExactly("3probe", "3", "3", "3", "3");
     c.events().assertOpen();
+    // one heartbeat event per v3 ping the test sent
+    assertThat(c.events().log())
+        .containsExactly(
+            "open",
+            "upgrading:websocket",
+            "upgrade:websocket",
+            "heartbeat",
+            "heartbeat",
+            "heartbeat",
+            "heartbeat");
   }
 
   @Test
@@ -470,6 +519,8 @@ class UpgradeTest {
     assertThat(c.get().bodyString()).isEqualTo("6\u001e1");
     c.events().assertClosed(DisconnectReason.FORCED_CLOSE);
     assertThat(h.clock().pendingTimers()).isZero();
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "close:forced close");
   }
 
   @Test
@@ -483,6 +534,8 @@ class UpgradeTest {
     assertThat(ws.closed()).isTrue();
     c.events().assertClosed(DisconnectReason.TRANSPORT_CLOSE);
     assertThat(h.clock().pendingTimers()).isZero();
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrading:websocket", "close:transport close");
   }
 
   @Test
@@ -493,5 +546,7 @@ class UpgradeTest {
     ws.clientClose();
     c.events().assertClosed(DisconnectReason.TRANSPORT_CLOSE);
     assertThat(h.clock().pendingTimers()).isZero();
+    assertThat(c.events().log())
+        .containsExactly("open", "upgrade:websocket", "close:transport close");
   }
 }
