@@ -38,11 +38,30 @@ class ComplianceWebSocketTest {
 
   static TestServer v4;
   static TestServer v3;
+  // the suite's 300 ms ping with a 3 s pong window: for the upgrade run, which is not about
+  // heartbeats and
+  // must not lose its session to a ping timeout while a busy machine slows the probe down
+  static TestServer v4Upgrade;
+  static TestServer v3Upgrade;
 
   @BeforeParameterizedClassInvocation
   static void start(Backend backend) throws Exception {
     v4 = TestServer.echo(backend, b -> CompliancePollingTest.suiteOptions(b).allowEIO3(false));
     v3 = TestServer.echo(backend, b -> CompliancePollingTest.suiteOptions(b).allowEIO3(true));
+    v4Upgrade =
+        TestServer.echo(
+            backend,
+            b ->
+                CompliancePollingTest.suiteOptions(b)
+                    .allowEIO3(false)
+                    .pingTimeout(Duration.ofSeconds(3)));
+    v3Upgrade =
+        TestServer.echo(
+            backend,
+            b ->
+                CompliancePollingTest.suiteOptions(b)
+                    .allowEIO3(true)
+                    .pingTimeout(Duration.ofSeconds(3)));
     // warm both clients up so that the 300 ms heartbeat is not eaten by class loading
     v4.handshake("EIO=4&transport=polling");
     JdkWs warm = JdkWs.open(v4.http, v4.wsUri("EIO=4&transport=websocket"));
@@ -55,6 +74,12 @@ class ComplianceWebSocketTest {
   static void stop() {
     if (v4 != null) {
       v4.close();
+    }
+    if (v4Upgrade != null) {
+      v4Upgrade.close();
+    }
+    if (v3Upgrade != null) {
+      v3Upgrade.close();
     }
     if (v3 != null) {
       v3.close();
@@ -105,6 +130,9 @@ class ComplianceWebSocketTest {
   /** The shared body of the WebSocket tests; {@code eio} is "4" or "3". */
   abstract static class Suite {
     abstract TestServer server();
+
+    /** The same server but for a 3 s pong window (see {@code v4Upgrade}). */
+    abstract TestServer upgradeServer();
 
     abstract String eio();
 
@@ -164,11 +192,11 @@ class ComplianceWebSocketTest {
 
     /** Suite test 22; false when the 300 ms ping reached the poll before the upgrade's noop. */
     private boolean upgradeOnce(String noop) throws Exception {
-      String sid = server().handshake(pollQuery());
-      JdkWs ws = JdkWs.open(server().http, server().wsUri(wsQuery() + "&sid=" + sid));
+      String sid = upgradeServer().handshake(pollQuery());
+      JdkWs ws = JdkWs.open(upgradeServer().http, upgradeServer().wsUri(wsQuery() + "&sid=" + sid));
       ws.sendText("2probe");
       assertThat(ws.nextText()).isEqualTo("3probe");
-      HttpResponse<byte[]> poll = server().get(pollQuery() + "&sid=" + sid);
+      HttpResponse<byte[]> poll = upgradeServer().get(pollQuery() + "&sid=" + sid);
       assertThat(poll.statusCode()).isEqualTo(200);
       if (text(poll).equals("2")) {
         ws.abort();
@@ -178,7 +206,8 @@ class ComplianceWebSocketTest {
       ws.sendText("5");
       ws.sendText("4hello");
       awaitText(ws, "4hello");
-      assertThat(server().upgraded(sid).get(2, TimeUnit.SECONDS).wireName()).isEqualTo("websocket");
+      assertThat(upgradeServer().upgraded(sid).get(2, TimeUnit.SECONDS).wireName())
+          .isEqualTo("websocket");
       ws.close();
       return true;
     }
@@ -220,6 +249,11 @@ class ComplianceWebSocketTest {
     @Override
     TestServer server() {
       return v4;
+    }
+
+    @Override
+    TestServer upgradeServer() {
+      return v4Upgrade;
     }
 
     @Override
@@ -331,6 +365,11 @@ class ComplianceWebSocketTest {
     @Override
     TestServer server() {
       return v3;
+    }
+
+    @Override
+    TestServer upgradeServer() {
+      return v3Upgrade;
     }
 
     @Override
