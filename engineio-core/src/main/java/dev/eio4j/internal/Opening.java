@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
  * it was being registered. If any of that throws, the open-failure path runs instead. Stateless.
  */
 final class Opening {
-  private static final Logger log = LoggerFactory.getLogger(Session.class); // as before the move
+  private static final Logger log =
+      LoggerFactory.getLogger(Session.class); // a line about one session
 
   private Opening() {}
 
-  /** Opens {@code s} on {@code initial} (lane); a failure ends it as {@link #failed} says. */
+  /** Opens {@code s} on {@code initial} (lane); if that throws, the open-failure path ends it. */
   static void open(Session s, Transport initial, SessionRegistry sessions) {
     try {
       s.opened(initial);
@@ -44,7 +45,7 @@ final class Opening {
    * The open packet: the sid, the upgrades offered (WebSocket, from polling, when allowed), the ping
    * interval and timeout and {@code maxPayload} (docs/protocol.md §4.2).
    */
-  static Packet openPacket(String id, EngineIoOptions options, TransportType initial) {
+  private static Packet openPacket(String id, EngineIoOptions options, TransportType initial) {
     List<String> upgrades = new ArrayList<>(1);
     if (initial == TransportType.POLLING
         && options.allowUpgrades()
@@ -66,7 +67,7 @@ final class Opening {
    * handshake GET still held gets 500 with an empty body, a WebSocket is closed with 1011) and the
    * session ends: nothing of it stays registered or scheduled.
    */
-  static void failed(Session s, Transport initial, RuntimeException cause) {
+  private static void failed(Session s, Transport initial, RuntimeException cause) {
     log.error("session {} failed to open", LogSafe.escape(s.id), cause);
     if (s.isClosed()) {
       return;
