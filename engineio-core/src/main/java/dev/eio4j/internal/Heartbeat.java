@@ -119,7 +119,7 @@ final class Heartbeat {
               awaitingPong = true;
               graceUsed = false;
               pingHandedAt = -1;
-              session.sendPacket(Packet.PING, 0);
+              session.outbox.add(Packet.PING, 0);
               armTimeout(timeoutMillis);
             });
   }

@@ -2,23 +2,19 @@ package dev.eio4j.internal;
 
 import dev.eio4j.DisconnectReason;
 import dev.eio4j.EngineObserver;
-import dev.eio4j.codec.CodecException;
-import dev.eio4j.codec.DecodedPayload;
 import dev.eio4j.protocol.Packet;
-import dev.eio4j.protocol.PacketType;
-import dev.eio4j.protocol.ProtocolVersion;
 import dev.eio4j.protocol.TransportType;
 import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.Headers;
 import dev.eio4j.spi.HttpExchange;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * HTTP long-polling (XHR, or JSONP when the handshake carried {@code j}). One GET may be held and one
- * POST may be in flight at a time (docs/protocol.md §6.1). Every method runs on the session's lane.
+ * POST may be in flight at a time (docs/protocol.md §6.1); this class holds the GET and writes the
+ * session's packets to it, its {@link PollingPost} reads the POSTs. Every method runs on the session's
+ * lane.
  *
  * <p>A GET that arrives once the upgrade probe has been answered is parked: it is not writable, and it
  * waits for the upgrade to decide, at most one noop tick from its arrival. If the upgrade commits first
@@ -27,25 +23,15 @@ import java.util.Locale;
  * reading {@code 3probe} needs in order to send {@code 5}; if the upgrade fails it simply becomes the
  * held GET. So a GET sent just after {@code 5} gets the same answer whichever connection the server
  * reads first.
- *
- * <p>A POST's packets are delivered in slices of {@link #SLICE} packets, each slice a lane task of its
- * own, so that one large payload does not keep the lane (and the other sessions sharing it) waiting.
- * The POST stays in flight, and its {@code ok} unsent, until its last packet is delivered.
  */
 final class PollingTransport extends Transport {
-  private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EMPTY = new byte[0];
-
-  /** Packets of one POST delivered per lane task. */
-  static final int SLICE = 256;
-
   private final Responses responses;
+  private final PollingPost post;
   private final boolean base64; // b64 on the handshake, or JSONP: binary goes as base64
   private final String jsonpIndex; // null for XHR
   private HttpExchange pendingGet;
   private boolean pendingGetIsHandshake;
   private long pendingGetSince; // lane clock when the held GET arrived; observer only
-  private HttpExchange inFlightPost;
   private HttpExchange parkedGet; // a GET that arrived after the probe was answered; never writable
   private Cancellable parkTimer = Cancellable.NONE;
   private boolean closeDeferred;
@@ -56,6 +42,7 @@ final class PollingTransport extends Transport {
     this.responses = responses;
     this.jsonpIndex = jsonpIndex;
     this.base64 = b64 || jsonpIndex != null;
+    this.post = new PollingPost(this, responses, jsonpIndex);
   }
 
   @Override
@@ -77,13 +64,13 @@ final class PollingTransport extends Transport {
   /** A GET with this session's sid (docs/protocol.md §6.1). */
   void onGet(HttpExchange exchange) {
     if (discarded) {
-      respondEmpty(exchange, 400);
+      responses.empty(exchange, 400);
       return;
     }
     if (pendingGet != null || parkedGet != null) {
       // overlap: the new GET gets 400 with no body; the held one gets the close packet
       session.observer().limitRejected(EngineObserver.Limit.OVERLAPPING_GET);
-      respondEmpty(exchange, 400);
+      responses.empty(exchange, 400);
       session.finish(DisconnectReason.TRANSPORT_ERROR, "overlap from client");
       return;
     }
@@ -121,7 +108,7 @@ final class PollingTransport extends Transport {
       send(new ArrayList<>(List.of(Packet.NOOP)));
       return;
     }
-    session.flush();
+    session.outbox.flush();
   }
 
   /** The parked GET's tick ended with the upgrade still undecided: it is held, and answered now. */
@@ -155,136 +142,22 @@ final class PollingTransport extends Transport {
 
   /** A POST with this session's sid (docs/protocol.md §6.1). */
   void onPost(HttpExchange exchange) {
-    if (inFlightPost != null) {
-      session.observer().limitRejected(EngineObserver.Limit.OVERLAPPING_POST);
-      respondEmpty(exchange, 400);
-      HttpExchange first = inFlightPost;
-      inFlightPost = null;
-      first.abort();
-      session.finish(DisconnectReason.TRANSPORT_ERROR, "data request overlap from client");
-      return;
-    }
-    String contentType = exchange.request().header("Content-Type");
-    boolean binaryBody =
-        contentType != null
-            && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
-    if (binaryBody && session.protocol == ProtocolVersion.V4) {
-      respondEmpty(exchange, 400);
-      session.finish(DisconnectReason.TRANSPORT_ERROR, "invalid content");
-      return;
-    }
-    inFlightPost = exchange;
-    exchange.readBody(
-        session.options.maxHttpBufferSize(),
-        new HttpExchange.BodyHandler() {
-          @Override
-          public void onBody(byte[] body) {
-            session.lane.execute(() -> onPostBody(exchange, body, binaryBody));
-          }
-
-          @Override
-          public void onTooLarge() {
-            session.lane.execute(
-                () -> {
-                  if (inFlightPost == exchange) {
-                    inFlightPost = null;
-                  }
-                  session.observer().limitRejected(EngineObserver.Limit.BODY_TOO_LARGE);
-                  // 413, and the session stays open (docs/protocol.md §6.1, T/05b C)
-                  respondEmpty(exchange, 413);
-                });
-          }
-
-          @Override
-          public void onError(Throwable cause) {
-            session.lane.execute(
-                () -> {
-                  if (inFlightPost == exchange) {
-                    inFlightPost = null;
-                    session.finish(
-                        DisconnectReason.TRANSPORT_ERROR,
-                        "data request connection closed prematurely");
-                  }
-                });
-          }
-        });
+    post.onPost(exchange);
   }
 
-  private void onPostBody(HttpExchange exchange, byte[] body, boolean binaryBody) {
-    if (inFlightPost != exchange) {
-      return; // aborted by an overlapping POST
-    }
-    int max = session.options.maxPacketsPerPayload();
-    if (jsonpIndex == null
-        && session.protocol == ProtocolVersion.V4
-        && PollingCodec.countSeparators(body) >= max) {
-      tooManyPackets(exchange, max); // refused before any packet object is made
+  /**
+   * The client sent a close packet (lane): a held GET gets what was queued before it, or a noop when
+   * nothing was (docs/protocol.md §6.1, T/10).
+   */
+  void answerHeldGetBeforeClose() {
+    if (pendingGet == null) {
       return;
     }
-    DecodedPayload decoded;
-    try {
-      decoded = PollingCodec.decode(session.protocol, jsonpIndex, body, binaryBody);
-    } catch (CodecException e) {
-      decoded = new DecodedPayload(List.of(), e);
+    if (!session.outbox.isEmpty()) {
+      session.outbox.flush();
+    } else {
+      send(new ArrayList<>(List.of(Packet.NOOP)));
     }
-    session.observer().packetsIn(TransportType.POLLING, decoded.packets().size(), body.length);
-    if (decoded.packets().size() > max) {
-      tooManyPackets(exchange, max);
-      return;
-    }
-    deliver(exchange, decoded, 0);
-  }
-
-  /** Delivers one slice of a POST's packets, then queues the next slice or answers the POST (lane). */
-  private void deliver(HttpExchange exchange, DecodedPayload decoded, int from) {
-    if (inFlightPost != exchange) {
-      return; // an overlapping POST aborted this one and closed the session
-    }
-    List<Packet> packets = decoded.packets();
-    int end = Math.min(packets.size(), from + SLICE);
-    for (int i = from; i < end; i++) {
-      Packet p = packets.get(i);
-      if (p.type() == PacketType.CLOSE) {
-        // the client closes: a held GET gets what was queued before the close, or a noop when
-        // nothing
-        // was (docs/protocol.md §6.1, T/10); then the session ends
-        if (pendingGet != null) {
-          if (session.hasQueuedPackets()) {
-            session.flush();
-          } else {
-            send(new ArrayList<>(List.of(Packet.NOOP)));
-          }
-        }
-        session.finish(DisconnectReason.TRANSPORT_CLOSE, null);
-        end = packets.size();
-        break;
-      }
-      session.onPacket(p);
-    }
-    if (end < packets.size() && !session.isClosed()) {
-      int next = end;
-      session.lane.execute(() -> deliver(exchange, decoded, next));
-      return;
-    }
-    inFlightPost = null;
-    if (decoded.error() != null) {
-      session.onParseError(decoded.error().getMessage());
-    }
-    // 200 ok even when the body was malformed (the reference does the same; docs/protocol.md §6.1)
-    Headers h = responses.headers(exchange.request());
-    h.set("Content-Type", "text/html");
-    h.set("cache-control", "no-store");
-    responses.applyHeadersHook(h, exchange.request(), false);
-    exchange.respond(200, h, OK);
-  }
-
-  /** More packets than {@code maxPacketsPerPayload}: 400 with no body, none delivered, the session closed. */
-  private void tooManyPackets(HttpExchange exchange, int max) {
-    inFlightPost = null;
-    session.observer().limitRejected(EngineObserver.Limit.TOO_MANY_PACKETS);
-    respondEmpty(exchange, 400);
-    session.finish(
-        DisconnectReason.TRANSPORT_ERROR, "more than " + max + " packets in one payload");
   }
 
   @Override
@@ -340,11 +213,6 @@ final class PollingTransport extends Transport {
     get.respond(200, h, body);
   }
 
-  private void respondEmpty(HttpExchange exchange, int status) {
-    Headers h = responses.headers(exchange.request());
-    exchange.respond(status, h, EMPTY);
-  }
-
   @Override
   void closeGracefully() {
     HttpExchange parked = unpark();
@@ -398,7 +266,7 @@ final class PollingTransport extends Transport {
     pendingGet = null;
     pendingGetIsHandshake = false;
     if (get != null) {
-      respondEmpty(get, 500);
+      responses.empty(get, 500);
     }
   }
 }

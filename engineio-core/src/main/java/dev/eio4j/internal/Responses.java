@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class Responses {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
+  private static final byte[] EMPTY = new byte[0];
+
   private final EngineIoOptions options;
   private final EngineObserver observer;
   private final List<Consumer<ConnectionError>> errorListeners = new CopyOnWriteArrayList<>();
@@ -49,6 +51,11 @@ final class Responses {
       cors.applyActual(req, h);
     }
     return h;
+  }
+
+  /** Answers with {@code status} and an empty body, with the headers every response starts with. */
+  void empty(HttpExchange ex, int status) {
+    ex.respond(status, headers(ex.request()), EMPTY);
   }
 
   /** Runs the {@code initialHeaders} hook (handshakes) and then the {@code headers} hook. */

@@ -180,13 +180,8 @@ final class Router {
               () -> {
                 PollingTransport polling =
                     new PollingTransport(s, responses, r.b64(), r.jsonpIndex());
-                try {
-                  polling.onHandshake(ex);
-                  s.open(polling);
-                  sessions.afterOpen(s);
-                } catch (RuntimeException e) {
-                  s.openFailed(polling, e);
-                }
+                polling.onHandshake(ex);
+                Opening.open(s, polling, sessions);
               });
         });
   }
@@ -316,18 +311,10 @@ final class Router {
                   return REFUSED;
                 }
                 WsTransport ws = new WsTransport(s, conn, r.b64(), true);
-                lane.runOrExecute(
-                    () -> {
-                      try {
-                        s.open(ws);
-                        // close() or drain() may have run between the accept and the end of the
-                        // WebSocket
-                        // handshake, when this session was not yet registered for them to see
-                        sessions.afterOpen(s);
-                      } catch (RuntimeException e) {
-                        s.openFailed(ws, e);
-                      }
-                    });
+                // close() or drain() may run between the accept and the end of the WebSocket
+                // handshake, when this session is not yet registered for them to see: Opening
+                // applies them once it is open
+                lane.runOrExecute(() -> Opening.open(s, ws, sessions));
                 return ws;
               });
         });

@@ -7,25 +7,22 @@ import dev.eio4j.EngineObserver;
 import dev.eio4j.Message;
 import dev.eio4j.ReadyState;
 import dev.eio4j.SendResult;
-import dev.eio4j.codec.OpenPacket;
 import dev.eio4j.protocol.Packet;
-import dev.eio4j.protocol.PacketType;
 import dev.eio4j.protocol.ProtocolVersion;
 import dev.eio4j.protocol.TransportType;
 import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Lane;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One session: its state machine, packet dispatch and its one close path. The write buffer ({@link
- * SendBuffer}), the heartbeat ({@link Heartbeat}), the upgrade ({@link Upgrade}) and the listeners
- * ({@link SocketListeners}) are its parts. Every field marked "lane" is touched only on {@link #lane}; public methods of {@link
- * EngineIoSocket} hop onto it. There is no lock in this class and nothing here blocks.
+ * One session: its state machine, packet dispatch and its one close path. The way out ({@link Outbox}:
+ * the write buffer and its flush), the heartbeat ({@link Heartbeat}), the upgrade ({@link Upgrade}) and
+ * the listeners ({@link SocketListeners}) are its parts; {@link Opening} opens it. Every field marked
+ * "lane" is touched only on {@link #lane}; public methods of {@link EngineIoSocket} hop onto it. There
+ * is no lock in this class and nothing here blocks.
  *
  * <p>States: {@code OPENING → OPEN → CLOSING → CLOSED}. {@link #finish(DisconnectReason, String)} is
  * the only way to {@code CLOSED}: it cancels every timer (the heartbeat's, the upgrade's, the close
@@ -44,10 +41,7 @@ public final class Session extends SocketListeners {
   final EngineIoOptions options;
   private volatile ReadyState state = ReadyState.OPENING; // written on lane only
   private volatile Transport transport; // written on lane only
-  private final SendBuffer buffer; // its total from any thread, the rest on lane only
-  private boolean flushScheduled; // lane
-  private boolean closeAfterDrain; // lane
-
+  final Outbox outbox; // lane, but for its buffer's total (any thread)
   final Heartbeat heartbeat; // lane
   final Upgrade upgrade; // lane
 
@@ -70,7 +64,7 @@ public final class Session extends SocketListeners {
     this.lane = lane;
     this.options = engine.options();
     this.observer = engine.observer;
-    this.buffer = new SendBuffer(options);
+    this.outbox = new Outbox(this);
     this.heartbeat = new Heartbeat(this);
     this.upgrade = new Upgrade(this);
   }
@@ -132,7 +126,7 @@ public final class Session extends SocketListeners {
 
   @Override
   public long bufferedAmount() {
-    return buffer.bufferedAmount();
+    return outbox.buffer.bufferedAmount();
   }
 
   @Override
@@ -143,7 +137,7 @@ public final class Session extends SocketListeners {
 
   @Override
   public boolean isWritable() {
-    return state == ReadyState.OPEN && !closeCalled && buffer.atOrBelowLowWater();
+    return state == ReadyState.OPEN && !closeCalled && outbox.buffer.atOrBelowLowWater();
   }
 
   // ---------------------------------------------------------------- backpressure and forced ends
@@ -154,7 +148,7 @@ public final class Session extends SocketListeners {
    * ends with {@link DisconnectReason#SEND_BUFFER_OVERFLOW} (a WebSocket is closed with 1008).
    */
   private void onOverflow() {
-    if (!buffer.overflowCloses() || closeCalled) {
+    if (!outbox.buffer.overflowCloses() || closeCalled) {
       return;
     }
     closeCalled = true;
@@ -163,7 +157,7 @@ public final class Session extends SocketListeners {
           if (state == ReadyState.CLOSED) {
             return;
           }
-          String detail = "more than " + buffer.maxBytes() + " bytes queued";
+          String detail = "more than " + outbox.buffer.maxBytes() + " bytes queued";
           if (transport instanceof WsTransport ws) {
             ws.closeConnection(
                 WS_POLICY_VIOLATION, DisconnectReason.SEND_BUFFER_OVERFLOW.wireName());
@@ -193,7 +187,7 @@ public final class Session extends SocketListeners {
       return SendResult.CLOSED;
     }
     long size = SendBuffer.cost(payloadSize);
-    if (!buffer.reserve(size)) {
+    if (!outbox.buffer.reserve(size)) {
       observer.limitRejected(EngineObserver.Limit.SEND_BUFFER_FULL);
       onOverflow();
       return SendResult.BUFFER_FULL;
@@ -201,68 +195,18 @@ public final class Session extends SocketListeners {
     lane.runOrExecute(
         () -> {
           if (state != ReadyState.OPEN) {
-            buffer.unreserve(size);
+            outbox.buffer.unreserve(size);
             return;
           }
-          sendPacket(packet, size);
+          outbox.add(packet, size);
         });
     return SendResult.QUEUED;
   }
 
-  /** Queues a packet and schedules a flush at the end of the current lane task (lane). */
-  void sendPacket(Packet packet, long accountedSize) {
-    if (state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
-      buffer.unreserve(accountedSize);
-      return;
-    }
-    buffer.add(packet, accountedSize);
-    queued(packet);
-  }
-
-  private void queued(Packet packet) {
-    emitPacketCreate(packet);
-    scheduleFlush();
-  }
-
-  private final Runnable flushTask = this::flush;
-
-  private void scheduleFlush() {
-    if (!flushScheduled) {
-      flushScheduled = true;
-      lane.execute(flushTask);
-    }
-  }
-
-  /** Hands everything queued to the transport if it can take it (lane). */
-  void flush() {
-    flushScheduled = false;
-    Transport t = transport;
-    if (state == ReadyState.CLOSED || buffer.isEmpty() || t == null || !t.writable()) {
-      return;
-    }
-    SendBuffer.Batch taken = buffer.take();
-    List<Packet> batch = taken.packets();
-    emitFlush(batch);
-    heartbeat.flushed(batch, engine.observing);
-    t.send(batch);
-    emitDrain();
-    if (buffer.crossedLowWater(taken.bytes()) && state == ReadyState.OPEN) {
-      emitWritable(); // the socket is writable again
-    }
-    if (closeAfterDrain && state == ReadyState.CLOSING) {
-      closeAfterDrain = false;
-      closeTransport();
-    }
-  }
-
-  boolean hasQueuedPackets() {
-    return !buffer.isEmpty();
-  }
-
   // ---------------------------------------------------------------- opening
 
-  /** Sends the open packet (and the initial packet), starts the heartbeat, announces the socket (lane). */
-  void open(Transport initial) {
+  /** The session is open on its first transport (lane); {@link Opening} does the rest. */
+  void opened(Transport initial) {
     transport = initial;
     setState(ReadyState.OPEN);
     opened = true;
@@ -270,26 +214,6 @@ public final class Session extends SocketListeners {
       openedAt = lane.nowMillis();
     }
     observer.sessionOpened(protocol, initial.type());
-    List<String> upgrades = new ArrayList<>(1);
-    if (initial.type() == TransportType.POLLING
-        && options.allowUpgrades()
-        && options.transports().contains(TransportType.WEBSOCKET)) {
-      upgrades.add("websocket");
-    }
-    String json =
-        OpenPacket.json(
-            id,
-            upgrades,
-            options.pingInterval().toMillis(),
-            options.pingTimeout().toMillis(),
-            options.maxHttpBufferSize());
-    sendPacket(Packet.text(PacketType.OPEN, json), 0);
-    if (options.initialPacket() != null) {
-      sendPacket(Packet.message(options.initialPacket()), 0);
-    }
-    heartbeat.start();
-    engine.announce(this);
-    flush();
   }
 
   // ---------------------------------------------------------------- receiving
@@ -305,9 +229,7 @@ public final class Session extends SocketListeners {
       case PING -> {
         if (protocol == ProtocolVersion.V3) {
           heartbeat.clientPinged();
-          if (buffer.addPong(Packet.PONG)) {
-            queued(Packet.PONG);
-          }
+          outbox.addPong();
           emitHeartbeat();
         } else {
           finish(DisconnectReason.TRANSPORT_ERROR, "invalid heartbeat direction");
@@ -362,16 +284,16 @@ public final class Session extends SocketListeners {
     setState(ReadyState.CLOSING);
     // a closing session sends no ping and awaits no pong: closeTimeout is its only deadline
     heartbeat.cancel();
-    if (!buffer.isEmpty()) {
-      closeAfterDrain = true; // wait for the next drain, then close (docs/protocol.md §8)
+    if (!outbox.isEmpty()) {
       armCloseTimeout();
-      flush();
+      outbox.closeAfterDrain(); // the flush that empties the queue closes the transport
       return;
     }
     closeTransport();
   }
 
-  private void closeTransport() {
+  /** Closes the transport as it requires, or finishes at once when there is none (lane). */
+  void closeTransport() {
     Transport t = transport;
     if (t == null) {
       finish(DisconnectReason.FORCED_CLOSE, null);
@@ -391,52 +313,20 @@ public final class Session extends SocketListeners {
             options.closeTimeout().toMillis(), () -> finish(DisconnectReason.FORCED_CLOSE, null));
   }
 
-  /**
-   * The lane task that opens this session threw (lane). The failure is logged once; the client is told
-   * without details (a handshake GET still held gets 500 with an empty body, a WebSocket is closed with
-   * 1011) and the session ends: nothing of it stays registered or scheduled.
-   */
-  void openFailed(Transport initial, RuntimeException cause) {
-    log.error("session {} failed to open", LogSafe.escape(id), cause);
-    if (state == ReadyState.CLOSED) {
-      return;
-    }
-    if (transport == null) {
-      transport = initial;
-    }
-    try {
-      initial.failOpen();
-      finish(DisconnectReason.FORCED_CLOSE, "failed to open");
-    } catch (RuntimeException again) {
-      // the same fault (e.g. a listener executor that refuses work) hit the close: the registry
-      // entry
-      // is removed before any listener runs, so only events are lost
-      engine.removed(this, DisconnectReason.FORCED_CLOSE, "failed to open");
-    }
-  }
-
   /** Closes the session for good; the only way to CLOSED (lane). Idempotent. */
   void finish(DisconnectReason reason, String description) {
     if (state == ReadyState.CLOSED) {
       return;
     }
-    // packets queued earlier in this lane task still go out if the transport can take them now, as
-    // the
-    // reference flushes each send at once (an echo reaches the held GET before a parse error
-    // closes)
-    closeAfterDrain = false;
-    Transport live = transport;
-    if (!buffer.isEmpty() && live != null && live.writable()) {
-      flush();
-      if (state == ReadyState.CLOSED) {
-        return;
-      }
+    outbox.flushBeforeFinish(); // what this lane task queued still goes out if it can
+    if (state == ReadyState.CLOSED) {
+      return; // that flush ended the session
     }
     setState(ReadyState.CLOSED);
     heartbeat.cancel();
     upgrade.cancel();
     closeTimer.cancel();
-    buffer.discard();
+    outbox.discard();
     Transport t = transport;
     if (t != null) {
       t.release();

@@ -120,7 +120,7 @@ final class Upgrade {
             TransportType.WEBSOCKET);
     session.heartbeat.upgraded();
     session.emitUpgrade(TransportType.WEBSOCKET);
-    session.flush();
+    session.outbox.flush();
   }
 
   /** The probe failed or timed out: close its WebSocket, stay on polling. */

@@ -266,7 +266,7 @@ final class WsTransport extends Transport implements WsHandler {
     onLane(
         () -> {
           if (active) {
-            session.flush();
+            session.outbox.flush();
           }
         });
   }
