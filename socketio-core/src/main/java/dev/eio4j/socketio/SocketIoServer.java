@@ -222,8 +222,14 @@ public final class SocketIoServer implements AutoCloseable {
     return timers.schedule(Math.max(0, delay.toMillis()), task);
   }
 
+  /** A failure of application code: counted by {@link #listenerErrors()}, then passed to the hook. */
   void reportError(SocketIoSocket socket, Throwable error) {
     listenerErrors.incrementAndGet();
+    deliverError(socket, error);
+  }
+
+  /** An error for the hook that is no failure of application code (e.g. a middleware's refusal). */
+  void deliverError(SocketIoSocket socket, Throwable error) {
     if (errorListeners.isEmpty()) {
       log.warn(
           "listener failed on socket {}", socket == null ? "-" : LogText.of(socket.id()), error);

@@ -888,12 +888,12 @@ public final class SocketIoSocket {
 
   /**
    * A packet middleware refused: the socket's error listeners get it; without one, the server's error hook
-   * does (unless it was reported already).
+   * does (unless it was reported already), without counting it as a listener error.
    */
   private void refused(Throwable error, boolean reportWhenUnheard) {
     if (errorListeners.isEmpty()) {
       if (reportWhenUnheard) {
-        client.server().reportError(this, error);
+        client.server().deliverError(this, error);
       }
       return;
     }

@@ -281,8 +281,10 @@ class SocketEventApiTest {
         .onConnection(s -> s.use((packet, next) -> next.fail(new IllegalStateException("no"))));
     Ws c = sio.ws("4");
     c.send("0").take();
+    long before = sio.io.listenerErrors();
     c.send("2[\"x\"]");
     assertThat(sio.errors).singleElement().extracting(Throwable::getMessage).isEqualTo("no");
+    assertThat(sio.io.listenerErrors()).isEqualTo(before); // a refusal, not a failure
   }
 
   @Test
