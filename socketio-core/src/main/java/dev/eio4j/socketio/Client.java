@@ -290,10 +290,15 @@ final class Client {
 
   /** Every socket leaves with DISCONNECT ("server namespace disconnect"), then the connection closes. */
   void disconnectAll() {
+    disconnectAll(SocketIoDisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+  }
+
+  /** Every socket leaves with DISCONNECT and {@code reason}, then the connection closes. */
+  void disconnectAll(SocketIoDisconnectReason reason) {
     for (SocketIoSocket s : new ArrayList<>(sockets.values())) {
       if (s.connected()) {
         send(new SioPacket(SioPacketType.DISCONNECT, s.namespace().name(), SioPacket.NO_ID, null));
-        s.onClose(SocketIoDisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        s.onClose(reason);
       }
     }
     closed = true;

@@ -10,6 +10,14 @@ public enum SocketIoDisconnectReason {
   CLIENT_NAMESPACE_DISCONNECT("client namespace disconnect"),
   /** The server called {@link SocketIoSocket#disconnect}. */
   SERVER_NAMESPACE_DISCONNECT("server namespace disconnect"),
+  /** {@link SocketIoServer#close()} disconnected every socket. */
+  SERVER_SHUTTING_DOWN("server shutting down"),
+  /**
+   * Node's reason for the sockets still attached when the server closes a client's connection itself;
+   * listed for completeness (this server disconnects each socket first, or reports {@link
+   * #FORCED_CLOSE}).
+   */
+  FORCED_SERVER_CLOSE("forced server close"),
   /** The client closed the connection, or it went away. */
   TRANSPORT_CLOSE("transport close"),
   /** The transport failed. */

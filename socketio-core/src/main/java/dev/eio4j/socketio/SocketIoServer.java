@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -65,6 +66,7 @@ public final class SocketIoServer implements AutoCloseable {
   private final List<DynamicNamespace> dynamic = new CopyOnWriteArrayList<>();
   private final List<ErrorListener> errorListeners = new CopyOnWriteArrayList<>();
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private final AtomicLong listenerErrors = new AtomicLong();
   private final Namespace main;
 
   private SocketIoServer(EngineIoServer engine, SocketIoOptions options) {
@@ -186,19 +188,28 @@ public final class SocketIoServer implements AutoCloseable {
     return main.emit(event, args);
   }
 
+  /**
+   * How many failures of application code were reported to the error hook since the server started:
+   * exceptions thrown by event, catch-all and disconnect listeners, packet and connection middlewares,
+   * and typed arguments that did not bind. None of them closes a connection.
+   */
+  public long listenerErrors() {
+    return listenerErrors.get();
+  }
+
   /** How many Engine.IO connections the layer tracks now. */
   public int clientCount() {
     return clients.size();
   }
 
   /**
-   * Disconnects every client (each socket gets DISCONNECT, then its connection closes) and stops the
-   * server's own timer thread. The engine itself is left running: close it separately.
+   * Disconnects every client (each socket gets DISCONNECT, then its connection closes; the sockets'
+   * reason is {@code server shutting down}, as in Node) and stops the server's own timer thread. The engine itself is left running: close it separately.
    */
   @Override
   public void close() {
     for (Client c : new ArrayList<>(clients)) {
-      c.queue().execute(c::disconnectAll);
+      c.queue().execute(() -> c.disconnectAll(SocketIoDisconnectReason.SERVER_SHUTTING_DOWN));
     }
     if (ownTimers != null) {
       ownTimers.shutdownNow();
@@ -211,7 +222,14 @@ public final class SocketIoServer implements AutoCloseable {
     return timers.schedule(Math.max(0, delay.toMillis()), task);
   }
 
+  /** A failure of application code: counted by {@link #listenerErrors()}, then passed to the hook. */
   void reportError(SocketIoSocket socket, Throwable error) {
+    listenerErrors.incrementAndGet();
+    deliverError(socket, error);
+  }
+
+  /** An error for the hook that is no failure of application code (e.g. a middleware's refusal). */
+  void deliverError(SocketIoSocket socket, Throwable error) {
     if (errorListeners.isEmpty()) {
       log.warn(
           "listener failed on socket {}", socket == null ? "-" : LogText.of(socket.id()), error);

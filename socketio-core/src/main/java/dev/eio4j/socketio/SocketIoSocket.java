@@ -6,18 +6,23 @@ import dev.eio4j.socketio.parser.SioPacket;
 import dev.eio4j.socketio.parser.SioPacketType;
 import dev.eio4j.spi.Cancellable;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -30,10 +35,29 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * thread; sending only queues (see {@link EngineIoSocket#send(String)}) and never blocks.
  *
  * <p><b>Arguments.</b> Incoming arguments are Jackson trees ({@code byte[]} attachments as binary
- * nodes: {@code args.get(i).binaryValue()}); outgoing ones may be trees, {@code byte[]}, {@code
- * ByteBuffer} or any value Jackson maps to JSON.
+ * nodes: {@code args.get(i).binaryValue()}), or Java values bound by Jackson for the typed forms of
+ * {@link #on(String, Class, TypedListener) on}; outgoing ones may be trees, {@code byte[]}, {@code
+ * ByteBuffer} or any value Jackson maps to JSON (records and POJOs included: their {@code byte[]} and
+ * {@code ByteBuffer} fields travel as binary attachments).
+ *
+ * <p><b>Incoming events</b> go through, in order: the {@link #onAny} listeners (as in Node, before the
+ * packet middlewares, so they see refused events too), the {@link #use packet middlewares}, then the
+ * listeners of the event's name. A listener or middleware that throws is reported to {@link
+ * SocketIoServer#onError} and counted in {@link SocketIoServer#listenerErrors()}; the connection stays.
  */
 public final class SocketIoSocket {
+  /**
+   * The answer a client gets when it asked for an ack and its arguments do not bind to a typed
+   * listener's types: {@code [{"error":"invalid arguments"}]}.
+   */
+  public static final String BINDING_ERROR_ANSWER = "invalid arguments";
+
+  /**
+   * How many events one socket keeps waiting while a packet middleware has not called {@code next}; one
+   * more is dropped and reported to the error hook.
+   */
+  public static final int MAX_HELD_EVENTS = 1000;
+
   /** A listener for one event name. */
   @FunctionalInterface
   public interface EventListener {
@@ -44,7 +68,28 @@ public final class SocketIoSocket {
     void onEvent(ArrayNode args, Ack ack) throws Exception;
   }
 
-  /** A listener for every incoming event, called before the listeners of the event's name. */
+  /** A listener for one event name whose first argument is bound to a Java type. */
+  @FunctionalInterface
+  public interface TypedListener<T> {
+    /**
+     * @param value the first argument, bound by Jackson (null when the client sent none, or null)
+     * @param ack the answer handle
+     */
+    void onEvent(T value, Ack ack) throws Exception;
+  }
+
+  /** A listener for one event name whose first two arguments are bound to Java types. */
+  @FunctionalInterface
+  public interface TypedListener2<A, B> {
+    /**
+     * @param first the first argument, bound by Jackson
+     * @param second the second argument, bound by Jackson
+     * @param ack the answer handle
+     */
+    void onEvent(A first, B second, Ack ack) throws Exception;
+  }
+
+  /** A listener for every incoming (or, with {@link #onAnyOutgoing}, outgoing) event. */
   @FunctionalInterface
   public interface AnyListener {
     /**
@@ -64,12 +109,18 @@ public final class SocketIoSocket {
     }
   }
 
+  /** A registered event listener: what the application passed, and how it is called. */
+  private record Registered(Object original, EventListener invoker) {}
+
   private final Client client;
   private final Namespace nsp;
   private final String id;
   private final Handshake handshake;
-  private final Map<String, List<EventListener>> listeners = new ConcurrentHashMap<>();
+  private final Map<String, List<Registered>> listeners = new ConcurrentHashMap<>();
   private final List<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
+  private final List<AnyListener> anyOutgoingListeners = new CopyOnWriteArrayList<>();
+  private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<SocketIoDisconnectReason>> disconnecting =
       new CopyOnWriteArrayList<>();
   private final List<Consumer<SocketIoDisconnectReason>> disconnected =
@@ -77,6 +128,12 @@ public final class SocketIoSocket {
   private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
   private final AtomicLong nextAckId = new AtomicLong();
   private final Map<String, Object> data = new ConcurrentHashMap<>();
+
+  /** Events waiting for a packet middleware that has not called next yet; the connection's order only. */
+  private final ArrayDeque<EventPacket> held = new ArrayDeque<>();
+
+  /** True while a packet middleware runs asynchronously; the connection's order only. */
+  private boolean holding;
 
   /** 0 connecting, 1 connected, 2 gone; written on the connection's order only. */
   private volatile int state;
@@ -118,6 +175,8 @@ public final class SocketIoSocket {
     return state == 1;
   }
 
+  // ------------------------------------------------------------------ listeners
+
   /**
    * Adds a listener for {@code event}.
    *
@@ -125,15 +184,182 @@ public final class SocketIoSocket {
    *     {@link #onDisconnect} and {@link Namespace#onConnection}
    */
   public SocketIoSocket on(String event, EventListener listener) {
-    checkEventName(event);
     Objects.requireNonNull(listener, "listener");
-    listeners.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(listener);
+    return register(event, listener, listener);
+  }
+
+  /**
+   * Adds a listener for {@code event} that gets its first argument bound to {@code type} by Jackson,
+   * e.g. {@code socket.on("move", Move.class, (move, ack) -> ..)}. A {@code byte[]} or {@code
+   * ByteBuffer} anywhere in the type is filled from the binary attachment at that place. When the
+   * argument does not bind, the listener is not called, an {@link ArgumentBindingException} goes to the
+   * server's error hook, and a client that asked for an ack gets {@code [{"error":"invalid arguments"}]}
+   * (see {@link #BINDING_ERROR_ANSWER}).
+   */
+  public <T> SocketIoSocket on(String event, Class<T> type, TypedListener<T> listener) {
+    return on(event, Args.type(Objects.requireNonNull(type, "type")), listener);
+  }
+
+  /** As {@link #on(String, Class, TypedListener)}, for generic types ({@code new TypeReference<List<Move>>() {}}). */
+  public <T> SocketIoSocket on(String event, TypeReference<T> type, TypedListener<T> listener) {
+    return on(event, Args.type(Objects.requireNonNull(type, "type")), listener);
+  }
+
+  /**
+   * As {@link #on(String, Class, TypedListener)}, for a Jackson {@link JavaType} (the caller makes sure
+   * that {@code T} matches it).
+   */
+  public <T> SocketIoSocket on(String event, JavaType type, TypedListener<T> listener) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(listener, "listener");
+    return register(
+        event,
+        listener,
+        (args, ack) -> {
+          T value;
+          try {
+            value = Args.bind(args, 0, type, event);
+          } catch (ArgumentBindingException e) {
+            bindingFailed(e, ack);
+            return;
+          }
+          listener.onEvent(value, ack);
+        });
+  }
+
+  /** As {@link #on(String, Class, TypedListener)}, binding the first two arguments. */
+  public <A, B> SocketIoSocket on(
+      String event, Class<A> first, Class<B> second, TypedListener2<A, B> listener) {
+    JavaType a = Args.type(Objects.requireNonNull(first, "first"));
+    JavaType b = Args.type(Objects.requireNonNull(second, "second"));
+    Objects.requireNonNull(listener, "listener");
+    return register(
+        event,
+        listener,
+        (args, ack) -> {
+          A va;
+          B vb;
+          try {
+            va = Args.bind(args, 0, a, event);
+            vb = Args.bind(args, 1, b, event);
+          } catch (ArgumentBindingException e) {
+            bindingFailed(e, ack);
+            return;
+          }
+          listener.onEvent(va, vb, ack);
+        });
+  }
+
+  private SocketIoSocket register(String event, Object original, EventListener invoker) {
+    checkEventName(event);
+    listeners
+        .computeIfAbsent(event, e -> new CopyOnWriteArrayList<>())
+        .add(new Registered(original, invoker));
     return this;
   }
 
-  /** Adds a listener for every incoming event. */
+  /** Removes every listener of {@code event} (Node's {@code removeAllListeners(event)}). */
+  public SocketIoSocket off(String event) {
+    listeners.remove(Objects.requireNonNull(event, "event"));
+    return this;
+  }
+
+  /**
+   * Removes one listener of {@code event}: the object passed to {@code on} (typed or not); the last one
+   * added when it was added twice.
+   */
+  public SocketIoSocket off(String event, Object listener) {
+    List<Registered> list = listeners.get(Objects.requireNonNull(event, "event"));
+    if (list != null) {
+      for (int i = list.size() - 1; i >= 0; i--) {
+        Registered r = list.get(i);
+        if (r.original() == listener && list.remove(r)) {
+          break;
+        }
+      }
+    }
+    return this;
+  }
+
+  /** The listeners of {@code event}, as passed to {@code on}, in order (a copy). */
+  public List<Object> listeners(String event) {
+    List<Registered> list = listeners.get(Objects.requireNonNull(event, "event"));
+    if (list == null) {
+      return List.of();
+    }
+    List<Object> out = new ArrayList<>(list.size());
+    for (Registered r : list) {
+      out.add(r.original());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Adds a listener for every incoming event, called before the packet middlewares and listeners. */
   public SocketIoSocket onAny(AnyListener listener) {
     anyListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Removes every {@link #onAny} listener. */
+  public SocketIoSocket offAny() {
+    anyListeners.clear();
+    return this;
+  }
+
+  /** Removes one {@link #onAny} listener. */
+  public SocketIoSocket offAny(AnyListener listener) {
+    anyListeners.remove(listener);
+    return this;
+  }
+
+  /** The {@link #onAny} listeners (a copy). */
+  public List<AnyListener> listenersAny() {
+    return List.copyOf(anyListeners);
+  }
+
+  /**
+   * Adds a listener for every event this socket emits ({@link #emit}, {@link #emitWithAck} and their
+   * flagged forms), called on the emitting thread before the packet is queued, with the arguments as
+   * JSON trees. Broadcasts and ack answers are not included.
+   */
+  public SocketIoSocket onAnyOutgoing(AnyListener listener) {
+    anyOutgoingListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Removes every {@link #onAnyOutgoing} listener. */
+  public SocketIoSocket offAnyOutgoing() {
+    anyOutgoingListeners.clear();
+    return this;
+  }
+
+  /** Removes one {@link #onAnyOutgoing} listener. */
+  public SocketIoSocket offAnyOutgoing(AnyListener listener) {
+    anyOutgoingListeners.remove(listener);
+    return this;
+  }
+
+  /** The {@link #onAnyOutgoing} listeners (a copy). */
+  public List<AnyListener> listenersAnyOutgoing() {
+    return List.copyOf(anyOutgoingListeners);
+  }
+
+  /**
+   * Adds a per-packet middleware: it runs for each incoming event, after the ones added before, ahead of
+   * the event's listeners. See {@link PacketMiddleware}.
+   */
+  public SocketIoSocket use(PacketMiddleware middleware) {
+    middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+    return this;
+  }
+
+  /**
+   * Adds a listener for this socket's errors: the refusals of its {@link #use packet middlewares} (Node
+   * emits {@code "error"} on the server-side socket). Without one, refusals go to the server's error
+   * hook.
+   */
+  public SocketIoSocket onError(Consumer<Throwable> listener) {
+    errorListeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
@@ -150,17 +376,29 @@ public final class SocketIoSocket {
   }
 
   /**
+   * Removes every listener: those of {@link #on}, {@link #onAny}, {@link #onAnyOutgoing}, {@link
+   * #onError}, {@link #onDisconnecting} and {@link #onDisconnect}. Packet middlewares stay.
+   */
+  public SocketIoSocket removeAllListeners() {
+    listeners.clear();
+    anyListeners.clear();
+    anyOutgoingListeners.clear();
+    errorListeners.clear();
+    disconnecting.clear();
+    disconnected.clear();
+    return this;
+  }
+
+  // ------------------------------------------------------------------ emitting
+
+  /**
    * Sends an event to this client.
    *
    * @return true when it was queued
    * @throws IllegalArgumentException for a reserved event name
    */
   public boolean emit(String event, Object... args) {
-    checkEventName(event);
-    if (!connected()) {
-      return false;
-    }
-    return client.send(SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args)));
+    return send(event, args, false);
   }
 
   /**
@@ -171,11 +409,194 @@ public final class SocketIoSocket {
    * the connection's thread: do not block in its callbacks.
    */
   public CompletableFuture<ArrayNode> emitWithAck(Duration timeout, String event, Object... args) {
+    return sendWithAck(timeout, event, args, false);
+  }
+
+  /**
+   * As {@link #emitWithAck(Duration, String, Object...)}, with the answer's first argument bound to
+   * {@code type}; an answer that does not bind fails the future with an {@link
+   * ArgumentBindingException}.
+   */
+  public <T> CompletableFuture<T> emitWithAck(
+      Duration timeout, Class<T> type, String event, Object... args) {
+    JavaType t = Args.type(Objects.requireNonNull(type, "type"));
+    return sendWithAck(timeout, event, args, false).thenApply(a -> Args.<T>bind(a, 0, t, null));
+  }
+
+  /** As {@link #emitWithAck(Duration, Class, String, Object...)}, for generic types. */
+  public <T> CompletableFuture<T> emitWithAck(
+      Duration timeout, TypeReference<T> type, String event, Object... args) {
+    JavaType t = Args.type(Objects.requireNonNull(type, "type"));
+    return sendWithAck(timeout, event, args, false).thenApply(a -> Args.<T>bind(a, 0, t, null));
+  }
+
+  /** An emitter whose {@code emitWithAck} waits at most {@code timeout} (Node's {@code socket.timeout}). */
+  public Emitter timeout(Duration timeout) {
+    return new Emitter(this, null, false, true).timeout(timeout);
+  }
+
+  /**
+   * An emitter that drops its events when the connection cannot take them now (Node's {@code
+   * socket.volatile}): see {@link Emitter#asVolatile()}.
+   */
+  public Emitter asVolatile() {
+    return new Emitter(this, null, true, true);
+  }
+
+  /** An emitter with Node's {@code compress} flag: see {@link Emitter#compress(boolean)}. */
+  public Emitter compress(boolean compress) {
+    return new Emitter(this, null, false, compress);
+  }
+
+  /** How many {@link #emitWithAck} answers are outstanding. */
+  public int pendingAcks() {
+    return acks.size();
+  }
+
+  /**
+   * Emit flags for one socket, as an immutable value: each method returns a new emitter, so one can be
+   * kept and reused. Obtain with {@link SocketIoSocket#timeout}, {@link SocketIoSocket#asVolatile} or
+   * {@link SocketIoSocket#compress}.
+   */
+  public static final class Emitter {
+    private final SocketIoSocket socket;
+    private final Duration timeout;
+    private final boolean volatileFlag;
+    private final boolean compress;
+
+    private Emitter(
+        SocketIoSocket socket, Duration timeout, boolean volatileFlag, boolean compress) {
+      this.socket = socket;
+      this.timeout = timeout;
+      this.volatileFlag = volatileFlag;
+      this.compress = compress;
+    }
+
+    /** This emitter with {@code timeout} for its acks. */
+    public Emitter timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("timeout must not be negative");
+      }
+      return new Emitter(socket, timeout, volatileFlag, compress);
+    }
+
+    /**
+     * This emitter, dropping each event that the connection cannot take now: when the Engine.IO socket is
+     * not {@link EngineIoSocket#isWritable() writable} (its send buffer is above the low-water mark, or
+     * it is closing), the event is not queued ({@code emit} returns false, {@code emitWithAck} fails at
+     * once with an {@link IllegalStateException}).
+     */
+    public Emitter asVolatile() {
+      return new Emitter(socket, timeout, true, compress);
+    }
+
+    /**
+     * This emitter with Node's {@code compress} flag. Accepted without effect: the engine has no
+     * per-message compression switch (WebSocket permessage-deflate and HTTP compression are configured
+     * on the engine for all messages).
+     */
+    public Emitter compress(boolean compress) {
+      return new Emitter(socket, timeout, volatileFlag, compress);
+    }
+
+    /** The ack timeout, or null when none was set. */
+    public Duration timeout() {
+      return timeout;
+    }
+
+    /** Whether events are dropped when the connection cannot take them now. */
+    public boolean isVolatile() {
+      return volatileFlag;
+    }
+
+    /** The compress flag (default true; without effect, see {@link #compress(boolean)}). */
+    public boolean isCompress() {
+      return compress;
+    }
+
+    /**
+     * Sends an event (the timeout is not used: nothing is awaited).
+     *
+     * @return true when it was queued
+     */
+    public boolean emit(String event, Object... args) {
+      return socket.send(event, args, volatileFlag);
+    }
+
+    /**
+     * Sends an event that asks for an answer within this emitter's timeout; see {@link
+     * SocketIoSocket#emitWithAck(Duration, String, Object...)}.
+     *
+     * @throws IllegalStateException when no timeout was set (an answer that never comes would be kept
+     *     until the socket leaves)
+     */
+    public CompletableFuture<ArrayNode> emitWithAck(String event, Object... args) {
+      return socket.sendWithAck(requireTimeout(), event, args, volatileFlag);
+    }
+
+    /** As {@link #emitWithAck(String, Object...)}, with the answer's first argument bound to {@code type}. */
+    public <T> CompletableFuture<T> emitWithAck(Class<T> type, String event, Object... args) {
+      JavaType t = Args.type(Objects.requireNonNull(type, "type"));
+      return socket
+          .sendWithAck(requireTimeout(), event, args, volatileFlag)
+          .thenApply(a -> Args.<T>bind(a, 0, t, null));
+    }
+
+    /** As {@link #emitWithAck(Class, String, Object...)}, for generic types. */
+    public <T> CompletableFuture<T> emitWithAck(
+        TypeReference<T> type, String event, Object... args) {
+      JavaType t = Args.type(Objects.requireNonNull(type, "type"));
+      return socket
+          .sendWithAck(requireTimeout(), event, args, volatileFlag)
+          .thenApply(a -> Args.<T>bind(a, 0, t, null));
+    }
+
+    private Duration requireTimeout() {
+      if (timeout == null) {
+        throw new IllegalStateException("emitWithAck needs a timeout: use timeout(Duration) first");
+      }
+      return timeout;
+    }
+
+    @Override
+    public String toString() {
+      return "Emitter{"
+          + socket
+          + (timeout != null ? " timeout=" + timeout : "")
+          + (volatileFlag ? " volatile" : "")
+          + (compress ? "" : " compress=false")
+          + "}";
+    }
+  }
+
+  private boolean send(String event, Object[] args, boolean volatileFlag) {
+    checkEventName(event);
+    if (!connected()) {
+      return false;
+    }
+    ArrayNode data = Args.event(event, args);
+    notifyOutgoing(event, data);
+    if (volatileFlag && !conn().isWritable()) {
+      return false;
+    }
+    return client.send(SioPacket.event(nsp.name(), SioPacket.NO_ID, data));
+  }
+
+  private CompletableFuture<ArrayNode> sendWithAck(
+      Duration timeout, String event, Object[] args, boolean volatileFlag) {
     checkEventName(event);
     Objects.requireNonNull(timeout, "timeout");
     CompletableFuture<ArrayNode> future = new CompletableFuture<>();
     if (!connected()) {
       future.completeExceptionally(new IllegalStateException("socket is not connected"));
+      return future;
+    }
+    ArrayNode data = Args.event(event, args);
+    notifyOutgoing(event, data);
+    if (volatileFlag && !conn().isWritable()) {
+      future.completeExceptionally(
+          new IllegalStateException("volatile event dropped: the connection cannot take it now"));
       return future;
     }
     long ackId = nextAckId.getAndIncrement() & SioPacket.MAX_ID;
@@ -198,7 +619,7 @@ public final class SocketIoSocket {
                                     new TimeoutException("operation has timed out"));
                               }
                             }));
-    if (!connected() || !client.send(SioPacket.event(nsp.name(), ackId, Args.event(event, args)))) {
+    if (!connected() || !client.send(SioPacket.event(nsp.name(), ackId, data))) {
       PendingAck p = acks.remove(ackId);
       if (p != null) {
         p.timer.cancel();
@@ -209,10 +630,24 @@ public final class SocketIoSocket {
     return future;
   }
 
-  /** How many {@link #emitWithAck} answers are outstanding. */
-  public int pendingAcks() {
-    return acks.size();
+  private void notifyOutgoing(String event, ArrayNode data) {
+    if (anyOutgoingListeners.isEmpty()) {
+      return;
+    }
+    ArrayNode args = JsonNodeFactory.instance.arrayNode(data.size() - 1);
+    for (int i = 1; i < data.size(); i++) {
+      args.add(data.get(i));
+    }
+    for (AnyListener l : anyOutgoingListeners) {
+      try {
+        l.onEvent(event, args);
+      } catch (Throwable t) {
+        client.server().reportError(this, t);
+      }
+    }
   }
+
+  // ------------------------------------------------------------------ rooms
 
   /** Joins {@code room} (nothing happens once the socket has left). */
   public SocketIoSocket join(String room) {
@@ -342,15 +777,154 @@ public final class SocketIoSocket {
         client.server().reportError(this, t);
       }
     }
-    List<EventListener> forEvent = listeners.get(event);
-    if (forEvent != null) {
-      for (EventListener l : forEvent) {
-        try {
-          l.onEvent(args, ack);
-        } catch (Throwable t) {
-          client.server().reportError(this, t);
-        }
+    EventPacket packet = new EventPacket(event, args, ack);
+    if (holding) {
+      if (held.size() >= MAX_HELD_EVENTS) {
+        client
+            .server()
+            .reportError(
+                this,
+                new IllegalStateException(
+                    "event \""
+                        + LogText.of(event)
+                        + "\" dropped: "
+                        + MAX_HELD_EVENTS
+                        + " events already wait for a packet middleware"));
+      } else {
+        held.add(packet);
       }
+      return;
+    }
+    process(packet);
+  }
+
+  /** Runs the packet middlewares, then the listeners; the connection's order only. */
+  private void process(EventPacket packet) {
+    if (middlewares.isEmpty()) {
+      dispatch(packet);
+    } else {
+      runMiddlewares(packet, List.copyOf(middlewares), 0);
+    }
+  }
+
+  private void runMiddlewares(EventPacket packet, List<PacketMiddleware> chain, int from) {
+    for (int i = from; ; i++) {
+      if (state != 1) {
+        return; // left meanwhile: Node drops events received after the disconnection
+      }
+      if (i == chain.size()) {
+        dispatch(packet);
+        return;
+      }
+      CompletableFuture<Void> step = new CompletableFuture<>();
+      PacketMiddleware.Next next =
+          new PacketMiddleware.Next() {
+            @Override
+            public void proceed() {
+              step.complete(null);
+            }
+
+            @Override
+            public void fail(Throwable error) {
+              step.completeExceptionally(Objects.requireNonNull(error, "error"));
+            }
+          };
+      try {
+        chain.get(i).handle(packet, next);
+      } catch (Throwable t) {
+        step.completeExceptionally(t);
+        client.server().reportError(this, t);
+        refused(t, false);
+        return;
+      }
+      if (step.isDone()) {
+        Throwable err = failure(step);
+        if (err != null) {
+          refused(err, true);
+          return;
+        }
+        continue;
+      }
+      holding = true;
+      int after = i + 1;
+      step.whenComplete(
+          (v, err) ->
+              client
+                  .queue()
+                  .execute(
+                      () -> {
+                        holding = false;
+                        if (err != null) {
+                          refused(unwrap(err), true);
+                        } else {
+                          runMiddlewares(packet, chain, after);
+                        }
+                        EventPacket waiting;
+                        while (!holding && state == 1 && (waiting = held.poll()) != null) {
+                          process(waiting);
+                        }
+                      }));
+      return;
+    }
+  }
+
+  private static Throwable failure(CompletableFuture<Void> done) {
+    try {
+      done.join();
+      return null;
+    } catch (CompletionException e) {
+      return unwrap(e);
+    } catch (java.util.concurrent.CancellationException e) {
+      return e;
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * A packet middleware refused: the socket's error listeners get it; without one, the server's error hook
+   * does (unless it was reported already), without counting it as a listener error.
+   */
+  private void refused(Throwable error, boolean reportWhenUnheard) {
+    if (errorListeners.isEmpty()) {
+      if (reportWhenUnheard) {
+        client.server().deliverError(this, error);
+      }
+      return;
+    }
+    for (Consumer<Throwable> l : errorListeners) {
+      try {
+        l.accept(error);
+      } catch (Throwable t) {
+        client.server().reportError(this, t);
+      }
+    }
+  }
+
+  private void dispatch(EventPacket packet) {
+    List<Registered> forEvent = listeners.get(packet.event());
+    if (forEvent == null) {
+      return;
+    }
+    for (Registered r : forEvent) {
+      try {
+        r.invoker().onEvent(packet.args(), packet.ack());
+      } catch (Throwable t) {
+        client.server().reportError(this, t);
+      }
+    }
+  }
+
+  /** A typed listener's arguments did not bind: reported, and a requested ack is answered. */
+  private void bindingFailed(ArgumentBindingException e, Ack ack) {
+    client.server().reportError(this, e);
+    if (ack instanceof IncomingAck incoming) {
+      incoming.sendOnce(JsonNodeFactory.instance.objectNode().put("error", BINDING_ERROR_ANSWER));
     }
   }
 
@@ -364,6 +938,7 @@ public final class SocketIoSocket {
       fire(disconnecting, reason);
     }
     state = 2;
+    held.clear();
     nsp.adapter().delAll(id);
     nsp.socketMap().remove(id, this);
     client.removed(this);
@@ -423,12 +998,20 @@ public final class SocketIoSocket {
 
     @Override
     public void send(Object... args) {
-      if (!sent.compareAndSet(false, true)) {
+      if (!sendOnce(args)) {
         throw new IllegalStateException("ack " + ackId + " was already sent");
+      }
+    }
+
+    /** Sends unless an answer was sent already; false then. */
+    boolean sendOnce(Object... args) {
+      if (!sent.compareAndSet(false, true)) {
+        return false;
       }
       if (connected()) {
         client.send(SioPacket.ack(nsp.name(), ackId, Args.list(args)));
       }
+      return true;
     }
   }
 

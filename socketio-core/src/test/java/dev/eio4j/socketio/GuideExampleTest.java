@@ -32,6 +32,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GuideExampleTest {
+  /** The typed argument of the guide's {@code move} event. */
+  record Move(int x, int y) {}
+
   private static final Logger log = LoggerFactory.getLogger(GuideExampleTest.class);
   private static final Path SELF =
       Path.of("src/test/java/dev/eio4j/socketio/GuideExampleTest.java");
@@ -90,6 +93,10 @@ class GuideExampleTest {
           socket.on(
               "upload",
               (args, ack) -> ack.send(args.get(0).binaryValue().length)); // byte[] attachments
+          socket.on(
+              "move",
+              Move.class, // record Move(int x, int y): the first argument bound by Jackson
+              (move, ack) -> ack.send(new Move(move.y(), move.x()))); // records go out as JSON
           socket.onAny((event, args) -> log.debug("event {}", event));
           socket
               .emitWithAck(Duration.ofSeconds(5), "ready?") // answer or TimeoutException
@@ -115,6 +122,8 @@ class GuideExampleTest {
       bob.post("42/chat,1[\"say\",\"hi\"]");
       assertThat(bob.receive(1)).containsExactly("43/chat,1[\"ok\"]");
       assertThat(alice.receive(1)).containsExactly("42/chat,[\"said\",\"alice\",\"hi\"]");
+      bob.post("42/chat,2[\"move\",{\"x\":1,\"y\":2}]");
+      assertThat(bob.receive(1)).containsExactly("43/chat,2[{\"x\":2,\"y\":1}]");
 
       Polling eve = new Polling(running.port());
       eve.post("40/chat,{\"token\":\"guess\"}");

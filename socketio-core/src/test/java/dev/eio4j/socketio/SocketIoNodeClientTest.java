@@ -129,9 +129,14 @@ class SocketIoNodeClientTest {
   record Result(int exitCode, String stdout, String stderr) {}
 
   static Result runNode(List<String> args) throws IOException, InterruptedException {
+    return runNode("client.js", args);
+  }
+
+  /** Runs {@code script} (a file in {@link #NODE_DIR}) with {@code args}, stopping it by the end. */
+  static Result runNode(String script, List<String> args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add("node");
-    cmd.add(NODE_DIR.resolve("client.js").toString());
+    cmd.add(NODE_DIR.resolve(script).toString());
     cmd.addAll(args);
     Path err = Files.createTempFile("sio-node", ".err");
     Process p =

@@ -474,8 +474,8 @@ class SocketIoServerTest {
     assertThat(b.closed()).isTrue();
     assertThat(log)
         .containsExactly(
-            "disconnecting true server namespace disconnect", "disconnect true false",
-            "disconnecting true server namespace disconnect", "disconnect true false");
+            "disconnecting true server shutting down", "disconnect true false",
+            "disconnecting true server shutting down", "disconnect true false");
     assertThat(sio.io.clientCount()).isZero();
     assertThat(sio.io.sockets().adapter().rooms()).isEmpty();
   }
