@@ -372,6 +372,25 @@ class BroadcastTest {
     assertThat(contexts).extracting(AdapterContext::namespace).containsExactly("/", "/dyn-1");
   }
 
+  @Test
+  void theDefaultAdapterIsInMemoryAloneAndKeepsNoSessions() throws Exception {
+    SioHarness plain = new SioHarness();
+    Adapter a = plain.io.sockets().adapter();
+    assertThat(a).isInstanceOf(InMemoryAdapter.class);
+    assertThat(plain.io.of("/other").adapter()).isNotSameAs(a).isInstanceOf(InMemoryAdapter.class);
+    assertThat(a.serverCount().toCompletableFuture().get()).isOne();
+    a.persistSession(
+            new SessionState("sid", "pid", Set.of("r"), Args.toNode(java.util.Map.of()), List.of()))
+        .toCompletableFuture()
+        .get();
+    assertThat(a.restoreSession("pid", "0").toCompletableFuture().get()).isEmpty();
+    assertThat(a.serverSideEmitWithAck(Args.event("x", new Object[0])).toCompletableFuture().get())
+        .isEmpty();
+    assertThat(a.fetchSockets(BroadcastOptions.all()).toCompletableFuture().get()).isEmpty();
+    assertThatThrownBy(() -> new BroadcastFlags(false, false, true, Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   /** A value whose conversion to JSON fails. */
   public static final class Unconvertible {
     /** Always throws. */
