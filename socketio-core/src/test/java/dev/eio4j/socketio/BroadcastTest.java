@@ -391,6 +391,35 @@ class BroadcastTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void roomsJoinedByAMiddlewareAreLeftWhenTheConnectIsRefusedOrAbandoned() {
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    sio.io
+        .of("/refuse")
+        .use(
+            s -> {
+              s.join("pre");
+              throw new ConnectError("no");
+            });
+    sio.io
+        .of("/slow")
+        .use(
+            s -> {
+              s.join("pre");
+              return gate;
+            });
+    Ws c = sio.ws("4");
+    assertThat(c.send("0/refuse,").take()).containsExactly("text:44/refuse,{\"message\":\"no\"}");
+    assertThat(sio.io.of("/refuse").adapter().rooms()).isEmpty();
+    c.send("0/slow,");
+    assertThat(sio.io.of("/slow").adapter().rooms()).contains("pre");
+    c.conn.clientClose();
+    sio.clock().runPending();
+    assertThat(sio.io.of("/slow").adapter().rooms()).isEmpty();
+    gate.complete(null);
+    assertThat(sio.io.of("/slow").adapter().rooms()).isEmpty();
+  }
+
   /** A value whose conversion to JSON fails. */
   public static final class Unconvertible {
     /** Always throws. */
