@@ -239,6 +239,7 @@ final class Client {
     if (!connecting.remove(name, socket)) {
       return; // abandoned: the connection closed and released it
     }
+    socket.namespace().adapter().delAll(socket.id()); // rooms a middleware joined
     server.release(socket.namespace());
     if (closed) {
       return;
@@ -323,6 +324,7 @@ final class Client {
     }
     sockets.clear();
     for (SocketIoSocket s : connecting.values()) {
+      s.namespace().adapter().delAll(s.id()); // rooms a middleware joined
       server.release(s.namespace()); // a middleware still running: its completion will find nothing
     }
     connecting.clear();

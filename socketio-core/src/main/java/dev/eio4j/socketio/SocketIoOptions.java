@@ -1,6 +1,8 @@
 package dev.eio4j.socketio;
 
 import dev.eio4j.socketio.parser.SioDecoder;
+import dev.eio4j.socketio.spi.AdapterContext;
+import dev.eio4j.socketio.spi.AdapterFactory;
 import dev.eio4j.spi.Lane;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,6 +17,7 @@ import java.util.Objects;
  *   <tr><td>maxAttachments</td><td>10</td><td>binary attachments per packet; more is a decode error</td></tr>
  *   <tr><td>maxNamespacesPerConnection</td><td>100</td><td>namespaces one connection may be in (or joining) at once; more is refused with CONNECT_ERROR</td></tr>
  *   <tr><td>timers</td><td>a private daemon thread</td><td>where connect and ack timeouts are scheduled</td></tr>
+ *   <tr><td>adapter</td><td>in memory</td><td>makes each namespace's {@link dev.eio4j.socketio.spi.Adapter}</td></tr>
  * </table>
  */
 public final class SocketIoOptions {
@@ -22,8 +25,10 @@ public final class SocketIoOptions {
   private final int maxAttachments;
   private final int maxNamespacesPerConnection;
   private final Lane timers;
+  private final AdapterFactory adapter;
 
   private SocketIoOptions(Builder b) {
+    this.adapter = b.adapter;
     this.connectTimeout = b.connectTimeout;
     this.maxAttachments = b.maxAttachments;
     this.maxNamespacesPerConnection = b.maxNamespacesPerConnection;
@@ -60,14 +65,29 @@ public final class SocketIoOptions {
     return timers;
   }
 
+  /** What makes each namespace's adapter (default: the in-memory one, {@link AdapterContext#local()}). */
+  public AdapterFactory adapter() {
+    return adapter;
+  }
+
   /** Builds {@link SocketIoOptions}. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(45);
     private int maxAttachments = SioDecoder.DEFAULT_MAX_ATTACHMENTS;
     private int maxNamespacesPerConnection = 100;
     private Lane timers;
+    private AdapterFactory adapter = AdapterContext::local;
 
     private Builder() {}
+
+    /**
+     * What makes each namespace's adapter, e.g. a cluster adapter that delegates the local part to
+     * {@link AdapterContext#local()}. Called once per namespace as it is created.
+     */
+    public Builder adapter(AdapterFactory factory) {
+      this.adapter = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
 
     /** How long a connection may stay without joining a namespace (positive). */
     public Builder connectTimeout(Duration d) {

@@ -5,20 +5,24 @@ import dev.eio4j.spi.Cancellable;
 import dev.eio4j.spi.Lane;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A Socket.IO server (protocol v5, and v4 for Socket.IO 2.x clients over Engine.IO 3) on top of an
@@ -68,6 +72,8 @@ public final class SocketIoServer implements AutoCloseable {
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private final AtomicLong listenerErrors = new AtomicLong();
   private final Namespace main;
+  private final LongAdder broadcasts = new LongAdder();
+  private final LongAdder broadcastPackets = new LongAdder();
 
   private SocketIoServer(EngineIoServer engine, SocketIoOptions options) {
     this.engine = engine;
@@ -183,6 +189,21 @@ public final class SocketIoServer implements AutoCloseable {
     return main.except(room);
   }
 
+  /** Same as {@code sockets().to(rooms)}. */
+  public BroadcastOperator to(Collection<String> rooms) {
+    return main.to(rooms);
+  }
+
+  /** Same as {@code sockets().in(rooms)}. */
+  public BroadcastOperator in(Collection<String> rooms) {
+    return main.in(rooms);
+  }
+
+  /** Same as {@code sockets().except(rooms)}. */
+  public BroadcastOperator except(Collection<String> rooms) {
+    return main.except(rooms);
+  }
+
   /** Same as {@code sockets().emit(event, args)}. */
   public int emit(String event, Object... args) {
     return main.emit(event, args);
@@ -195,6 +216,80 @@ public final class SocketIoServer implements AutoCloseable {
    */
   public long listenerErrors() {
     return listenerErrors.get();
+  }
+
+  /** Same as {@code sockets().local()}. */
+  public BroadcastOperator local() {
+    return main.local();
+  }
+
+  /** Same as {@code sockets().asVolatile()}. */
+  public BroadcastOperator asVolatile() {
+    return main.asVolatile();
+  }
+
+  /** Same as {@code sockets().compress(compress)}. */
+  public BroadcastOperator compress(boolean compress) {
+    return main.compress(compress);
+  }
+
+  /** Same as {@code sockets().timeout(timeout)}. */
+  public BroadcastOperator timeout(Duration timeout) {
+    return main.timeout(timeout);
+  }
+
+  /** Same as {@code sockets().fetchSockets()}. */
+  public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+    return main.fetchSockets();
+  }
+
+  /** Same as {@code sockets().socketsJoin(room)}. */
+  public CompletableFuture<Void> socketsJoin(String room) {
+    return main.socketsJoin(room);
+  }
+
+  /** Same as {@code sockets().socketsLeave(room)}. */
+  public CompletableFuture<Void> socketsLeave(String room) {
+    return main.socketsLeave(room);
+  }
+
+  /** Same as {@code sockets().disconnectSockets(close)}. */
+  public CompletableFuture<Void> disconnectSockets(boolean close) {
+    return main.disconnectSockets(close);
+  }
+
+  /** Same as {@code sockets().serverSideEmit(event, args)}. */
+  public void serverSideEmit(String event, Object... args) {
+    main.serverSideEmit(event, args);
+  }
+
+  /** Same as {@code sockets().serverSideEmitWithAck(event, args)}. */
+  public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
+    return main.serverSideEmitWithAck(event, args);
+  }
+
+  /** Same as {@code sockets().onServerSideEmit(event, listener)}. */
+  public SocketIoServer onServerSideEmit(String event, Namespace.ServerSideListener listener) {
+    main.onServerSideEmit(event, listener);
+    return this;
+  }
+
+  /** Same as {@code sockets().serverCount()}. */
+  public CompletableFuture<Integer> serverCount() {
+    return main.serverCount();
+  }
+
+  /** How many broadcasts this server has delivered (in every namespace; each counts once). */
+  public long broadcastCount() {
+    return broadcasts.sum();
+  }
+
+  /**
+   * The broadcast fan-out: how many packets broadcasts have queued to this server's sockets in total
+   * (a volatile packet dropped for a slow client is not counted).
+   */
+  public long broadcastPackets() {
+    return broadcastPackets.sum();
   }
 
   /** How many Engine.IO connections the layer tracks now. */
@@ -214,6 +309,23 @@ public final class SocketIoServer implements AutoCloseable {
     if (ownTimers != null) {
       ownTimers.shutdownNow();
     }
+    for (Namespace ns : namespaces.values()) {
+      closeAdapter(ns);
+    }
+  }
+
+  private void closeAdapter(Namespace ns) {
+    try {
+      ns.adapter().close();
+    } catch (RuntimeException e) {
+      reportError(null, e);
+    }
+  }
+
+  /** One broadcast delivered to {@code sockets} of this server's sockets. */
+  void countBroadcast(int sockets) {
+    broadcasts.increment();
+    broadcastPackets.add(sockets);
   }
 
   // ------------------------------------------------------------------ package-private
@@ -278,8 +390,8 @@ public final class SocketIoServer implements AutoCloseable {
   void release(Namespace ns) {
     synchronized (nsLock) {
       ns.members--;
-      if (ns.members <= 0 && ns.parent() != null) {
-        namespaces.remove(ns.name(), ns);
+      if (ns.members <= 0 && ns.parent() != null && namespaces.remove(ns.name(), ns)) {
+        closeAdapter(ns);
       }
     }
   }

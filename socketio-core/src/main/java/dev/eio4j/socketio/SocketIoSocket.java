@@ -2,8 +2,11 @@ package dev.eio4j.socketio;
 
 import dev.eio4j.EngineIoSocket;
 import dev.eio4j.socketio.parser.SioDecoder;
+import dev.eio4j.socketio.parser.SioEncoder;
 import dev.eio4j.socketio.parser.SioPacket;
 import dev.eio4j.socketio.parser.SioPacketType;
+import dev.eio4j.socketio.spi.BroadcastOptions;
+import dev.eio4j.socketio.spi.SocketDetails;
 import dev.eio4j.spi.Cancellable;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
@@ -126,7 +128,10 @@ public final class SocketIoSocket {
   private final List<Consumer<SocketIoDisconnectReason>> disconnected =
       new CopyOnWriteArrayList<>();
   private final Map<Long, PendingAck> acks = new ConcurrentHashMap<>();
-  private final AtomicLong nextAckId = new AtomicLong();
+
+  /** Answers awaited for broadcasts with acks (their ids come from the namespace, as {@link #acks}'). */
+  private final Map<Long, BroadcastAck> broadcastAcks = new ConcurrentHashMap<>();
+
   private final Map<String, Object> data = new ConcurrentHashMap<>();
 
   /** Events waiting for a packet middleware that has not called next yet; the connection's order only. */
@@ -599,7 +604,7 @@ public final class SocketIoSocket {
           new IllegalStateException("volatile event dropped: the connection cannot take it now"));
       return future;
     }
-    long ackId = nextAckId.getAndIncrement() & SioPacket.MAX_ID;
+    long ackId = nsp.nextAckId();
     PendingAck pending = new PendingAck(future);
     // registered before the timer exists: the timeout always finds (and removes) the entry
     acks.put(ackId, pending);
@@ -652,7 +657,13 @@ public final class SocketIoSocket {
   /** Joins {@code room} (nothing happens once the socket has left). */
   public SocketIoSocket join(String room) {
     Objects.requireNonNull(room, "room");
-    nsp.adapter().add(id, room, () -> state != 2);
+    if (state == 2) {
+      return this;
+    }
+    nsp.adapter().addAll(id, Set.of(room));
+    if (state == 2) {
+      nsp.adapter().delAll(id); // left meanwhile: onClose set the state before its delAll
+    }
     return this;
   }
 
@@ -664,12 +675,12 @@ public final class SocketIoSocket {
 
   /** The rooms this socket is in (its own id room included). */
   public Set<String> rooms() {
-    return nsp.adapter().roomsOf(id);
+    return nsp.adapter().socketRooms(id);
   }
 
   /** The other sockets in {@code room}. */
   public BroadcastOperator to(String room) {
-    return new BroadcastOperator(nsp, Set.of(room), Set.of(id));
+    return broadcast().to(room);
   }
 
   /** Same as {@link #to}. */
@@ -679,12 +690,13 @@ public final class SocketIoSocket {
 
   /** The other sockets of the namespace, except those in {@code room}. */
   public BroadcastOperator except(String room) {
-    return new BroadcastOperator(nsp, Set.of(), Set.of(id, room));
+    return broadcast().except(room);
   }
 
-  /** Every other socket of the namespace. */
+  /** Every other socket of the namespace (on every server). */
   public BroadcastOperator broadcast() {
-    return new BroadcastOperator(nsp, Set.of(), Set.of(id));
+    return new BroadcastOperator(
+        nsp, new BroadcastOptions(Set.of(), Set.of(id), BroadcastOptions.all().flags()));
   }
 
   /**
@@ -712,6 +724,57 @@ public final class SocketIoSocket {
                 onClose(SocketIoDisconnectReason.SERVER_NAMESPACE_DISCONNECT);
               }
             });
+  }
+
+  // ------------------------------------------------------------------ broadcasts (the adapter
+  // side)
+
+  /** An answer awaited for a broadcast. */
+  private record BroadcastAck(Consumer<ArrayNode> onAnswer, Runnable onGone) {}
+
+  /**
+   * Sends a broadcast's encoded packet that carries ack id {@code ackId} and awaits this client's
+   * answer. True when this client counts: the answer, or {@code onGone} if it leaves first, will come.
+   */
+  boolean sendForBroadcastAck(
+      SioEncoder.Encoded encoded, long ackId, Consumer<ArrayNode> onAnswer, Runnable onGone) {
+    if (!connected()) {
+      return false;
+    }
+    BroadcastAck entry = new BroadcastAck(onAnswer, onGone);
+    broadcastAcks.put(ackId, entry);
+    if (!connected() || !client.send(encoded)) {
+      // not sent; if onClose took the entry first, it reports the client gone, so it still counts
+      return !broadcastAcks.remove(ackId, entry);
+    }
+    return true;
+  }
+
+  /** Stops awaiting the answer to broadcast ack {@code ackId} (timed out or complete). */
+  void forgetBroadcastAck(long ackId) {
+    broadcastAcks.remove(ackId);
+  }
+
+  /** How many broadcast answers this socket is awaited for. */
+  int pendingBroadcastAcks() {
+    return broadcastAcks.size();
+  }
+
+  /** This socket as {@link Namespace#fetchSockets} reports it. */
+  SocketDetails details() {
+    return new SocketDetails(id, HandshakeJson.of(handshake), rooms(), dataJson());
+  }
+
+  private JsonNode dataJson() {
+    tools.jackson.databind.node.ObjectNode o = JsonNodeFactory.instance.objectNode();
+    for (Map.Entry<String, Object> e : data.entrySet()) {
+      try {
+        o.set(e.getKey(), Args.toNode(e.getValue()));
+      } catch (RuntimeException ex) {
+        client.server().reportError(this, ex); // left out: Jackson cannot convert it
+      }
+    }
+    return o;
   }
 
   // ------------------------------------------------------------------ the connection's order only
@@ -755,6 +818,11 @@ public final class SocketIoSocket {
         if (pending != null) {
           pending.timer.cancel();
           pending.future.complete((ArrayNode) p.data());
+        } else {
+          BroadcastAck b = broadcastAcks.remove(p.id());
+          if (b != null) {
+            b.onAnswer.accept((ArrayNode) p.data());
+          }
         }
       }
       case DISCONNECT -> onClose(SocketIoDisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
@@ -948,6 +1016,12 @@ public final class SocketIoSocket {
       p.timer.cancel();
       p.future.completeExceptionally(
           new IllegalStateException("socket disconnected: " + reason.wireName()));
+    }
+    for (Long ackId : List.copyOf(broadcastAcks.keySet())) {
+      BroadcastAck b = broadcastAcks.remove(ackId);
+      if (b != null) {
+        b.onGone.run(); // this client will not answer: the broadcast stops waiting for it
+      }
     }
     if (wasConnected) {
       fire(disconnected, reason);

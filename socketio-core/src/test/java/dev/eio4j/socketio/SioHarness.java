@@ -1,5 +1,6 @@
 package dev.eio4j.socketio;
 
+import dev.eio4j.EngineIoServer;
 import dev.eio4j.testing.EngineHarness;
 import dev.eio4j.testing.FakeWsConnection;
 import dev.eio4j.testing.ManualScheduler;
@@ -15,13 +16,20 @@ final class SioHarness {
   final List<Throwable> errors = new ArrayList<>();
 
   SioHarness(Consumer<SocketIoOptions.Builder> options) {
+    this(e -> {}, options);
+  }
+
+  /** With engine options of the test's own on top of the harness's. */
+  SioHarness(Consumer<EngineIoServer.Builder> engine, Consumer<SocketIoOptions.Builder> options) {
     h =
         EngineHarness.create(
-            b ->
-                b.path("/socket.io/")
-                    .allowEIO3(true)
-                    .pingInterval(Duration.ofMillis(25_000))
-                    .pingTimeout(Duration.ofMillis(20_000)));
+            b -> {
+              b.path("/socket.io/")
+                  .allowEIO3(true)
+                  .pingInterval(Duration.ofMillis(25_000))
+                  .pingTimeout(Duration.ofMillis(20_000));
+              engine.accept(b);
+            });
     SocketIoOptions.Builder b = SocketIoOptions.builder().timers(h.clock());
     options.accept(b);
     io = SocketIoServer.attach(h.server(), b.build());

@@ -7,6 +7,7 @@ import dev.eio4j.socketio.SioHarness.Ws;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -414,7 +415,8 @@ class SocketIoServerTest {
     assertThat(narrowed.sockets()).containsExactly(sb);
 
     sa.leave("r1");
-    assertThat(sio.io.sockets().adapter().socketsIn("r1")).containsExactly(sb.id());
+    assertThat(sio.io.sockets().adapter().sockets(Set.of("r1")).toCompletableFuture().join())
+        .containsExactly(sb.id());
     b.conn.clientClose();
     sio.clock().runPending();
     a.send("1");
