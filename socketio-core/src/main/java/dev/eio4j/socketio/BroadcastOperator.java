@@ -78,6 +78,11 @@ public final class BroadcastOperator {
    */
   public int emit(String event, Object... args) {
     SocketIoSocket.checkEventName(event);
+    if (nsp.server().recovery() != null) { // connection state recovery: stored with an offset
+      return nsp.server()
+          .recovery()
+          .emit(nsp.name(), rooms, except, Args.event(event, args), this::sockets);
+    }
     SioEncoder.Encoded encoded =
         SioEncoder.encode(SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args)));
     int n = 0;

@@ -67,6 +67,9 @@ public final class SocketIoServer implements AutoCloseable {
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private final Namespace main;
 
+  /** Connection state recovery's store, or null when recovery is off. */
+  private final RecoveryStore recovery;
+
   private SocketIoServer(EngineIoServer engine, SocketIoOptions options) {
     this.engine = engine;
     this.options = options;
@@ -86,6 +89,11 @@ public final class SocketIoServer implements AutoCloseable {
       this.ownTimers = ex;
       this.timers = new ExecutorLane(ex);
     }
+    Lane clock = this.timers;
+    this.recovery =
+        options.connectionStateRecovery() == null
+            ? null
+            : new RecoveryStore(options.connectionStateRecovery(), clock::nowMillis);
     this.main = of("/");
   }
 
@@ -209,6 +217,11 @@ public final class SocketIoServer implements AutoCloseable {
 
   Cancellable schedule(Duration delay, Runnable task) {
     return timers.schedule(Math.max(0, delay.toMillis()), task);
+  }
+
+  /** The recovery store, or null when connection state recovery is off. */
+  RecoveryStore recovery() {
+    return recovery;
   }
 
   void reportError(SocketIoSocket socket, Throwable error) {

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One client in one namespace. A connection (one Engine.IO socket) has at most one socket per namespace.
@@ -81,6 +82,16 @@ public final class SocketIoSocket {
   /** 0 connecting, 1 connected, 2 gone; written on the connection's order only. */
   private volatile int state;
 
+  // connection state recovery (v5 with recovery on; see RecoveryStore)
+  /** The private session id sent in the CONNECT reply; null when this socket cannot recover. */
+  volatile String pid;
+
+  /** The session this socket recovered, until its replay; null for a new session. */
+  volatile RecoveryStore.Restored restored;
+
+  /** The last event number when this socket was registered (written under the store's monitor). */
+  long startSeq;
+
   SocketIoSocket(Client client, Namespace nsp, String id, Handshake handshake) {
     this.client = client;
     this.nsp = nsp;
@@ -111,6 +122,14 @@ public final class SocketIoSocket {
   /** Application data, e.g. filled by a middleware (thread-safe; no null keys or values). */
   public Map<String, Object> data() {
     return data;
+  }
+
+  /**
+   * True when this socket took over the session of one that dropped (connection state recovery): same
+   * id, rooms and data, and the events it missed were sent after the CONNECT reply.
+   */
+  public boolean recovered() {
+    return restored != null;
   }
 
   /** True from the CONNECT reply until the socket leaves its namespace. */
@@ -159,6 +178,13 @@ public final class SocketIoSocket {
     checkEventName(event);
     if (!connected()) {
       return false;
+    }
+    if (pid != null) { // connection state recovery: stored with an offset
+      return client
+              .server()
+              .recovery()
+              .emit(nsp.name(), Set.of(id), Set.of(), Args.event(event, args), () -> List.of(this))
+          > 0;
     }
     return client.send(SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args)));
   }
@@ -291,18 +317,31 @@ public final class SocketIoSocket {
    */
   void onConnect() {
     join(id);
+    RecoveryStore.Restored back = restored;
+    if (back != null) {
+      for (String room : back.session().rooms()) {
+        join(room);
+      }
+    }
     if (client.isV4()) {
       client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, null));
     } else {
-      client.send(
-          new SioPacket(
-              SioPacketType.CONNECT,
-              nsp.name(),
-              SioPacket.NO_ID,
-              JsonNodeFactory.instance.objectNode().put("sid", id)));
+      ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", id);
+      if (pid != null) {
+        reply.put("pid", pid);
+      }
+      client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, reply));
     }
-    state = 1;
-    nsp.socketMap().put(id, this);
+    Runnable register =
+        () -> {
+          state = 1;
+          nsp.socketMap().put(id, this);
+        };
+    if (pid != null) { // connection state recovery: replay what it missed, then register
+      client.server().recovery().register(this, back, register);
+    } else {
+      register.run();
+    }
     for (Consumer<SocketIoSocket> l : nsp.connectionListenerChain()) {
       try {
         l.accept(this);
@@ -362,6 +401,9 @@ public final class SocketIoSocket {
     boolean wasConnected = state == 1;
     if (wasConnected) {
       fire(disconnecting, reason);
+    }
+    if (wasConnected && pid != null) { // connection state recovery: keep the session
+      client.server().recovery().persist(this, reason);
     }
     state = 2;
     nsp.adapter().delAll(id);
