@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Connection state recovery (protocol v5 only; see docs/socketio.md §Connection state recovery): how long a
+ * Connection state recovery (protocol v5 only; see the section of that name in docs/socketio.md): how long a
  * dropped socket's session is kept, whether middlewares run again on recovery, and the bounds of what is
  * kept in memory. Immutable; the {@code with..} methods return changed copies.
  *
