@@ -81,7 +81,7 @@ function until(cond) {
 async function run() {
   const a = connect();
   await once(a, 'connect');
-  check(a.recovered === false, 'first connect not recovered');
+  check(!a.recovered, 'first connect not recovered');
   const id = a.id;
   const received = [];
   a.on('missed', (...m) => received.push(m));

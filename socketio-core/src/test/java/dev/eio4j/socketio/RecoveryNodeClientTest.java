@@ -40,6 +40,11 @@ class RecoveryNodeClientTest {
   private EngineIoServer engine;
   private SocketIoServer io;
   private RunningServer running;
+
+  /** The same app without recovery: the script must fail there (it can fail at all). */
+  private SocketIoServer plainIo;
+
+  private RunningServer plain;
   private final Map<String, Object> recoveredData = new ConcurrentHashMap<>();
   private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
@@ -56,6 +61,15 @@ class RecoveryNodeClientTest {
                 .connectionStateRecovery(Duration.ofSeconds(60), true)
                 .build());
     io.onError((socket, error) -> errors.add(error));
+    app(io);
+    running = engine.listen("127.0.0.1", 0);
+    EngineIoServer plainEngine = EngineIoServer.builder().path("/socket.io/").build();
+    plainIo = SocketIoServer.attach(plainEngine);
+    app(plainIo);
+    plain = plainEngine.listen("127.0.0.1", 0);
+  }
+
+  private void app(SocketIoServer io) {
     io.sockets()
         .use(
             s -> {
@@ -93,15 +107,35 @@ class RecoveryNodeClientTest {
                   });
               s.on("drop-me", (args, ack) -> s.conn().close());
             });
-    running = engine.listen("127.0.0.1", 0);
   }
 
   @AfterAll
   void stop() {
     io.close();
+    plainIo.close();
     if (running != null) {
       running.close();
     }
+    if (plain != null) {
+      plain.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"polling", "websocket"})
+  void withoutRecoveryTheScriptFails(String transport) throws Exception {
+    List<String> args =
+        List.of(
+            "--url",
+            "http://127.0.0.1:" + plain.port(),
+            "--transports",
+            transport,
+            "--timeout-ms",
+            "30000");
+    String[] r = runNode(args);
+    assertThat(r[0]).as("stdout: %s\nstderr: %s", r[1], r[2]).isEqualTo("1");
+    // it stops at the first recovery feature it misses: the offset on a live event
+    assertThat(r[1]).contains("\"ok\":false").contains("check failed: offset on a live event");
   }
 
   @ParameterizedTest(name = "{0}, dropped by the {1}")
