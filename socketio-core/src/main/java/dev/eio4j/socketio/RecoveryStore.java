@@ -132,8 +132,8 @@ final class RecoveryStore {
 
   // ------------------------------------------------------------------ sessions
 
-  /** Keeps the session of a v5 socket that dropped with a recoverable reason (rooms read now). */
-  void persist(SocketIoSocket s, SocketIoDisconnectReason reason) {
+  /** Keeps the session of a v5 socket that dropped with a recoverable reason, in {@code rooms}. */
+  void persist(SocketIoSocket s, SocketIoDisconnectReason reason, Set<String> rooms) {
     if (!recoverable(reason) || s.pid == null) {
       return;
     }
@@ -146,7 +146,7 @@ final class RecoveryStore {
               s.id(),
               s.pid,
               s.namespace().name(),
-              Set.copyOf(s.rooms()),
+              Set.copyOf(rooms),
               Map.copyOf(s.data()),
               s.startSeq,
               now));

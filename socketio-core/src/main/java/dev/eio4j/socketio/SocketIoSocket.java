@@ -86,7 +86,7 @@ public final class SocketIoSocket {
   /** The private session id sent in the CONNECT reply; null when this socket cannot recover. */
   volatile String pid;
 
-  /** The session this socket recovered, until its replay; null for a new session. */
+  /** The session this socket took over; null for a new session. */
   volatile RecoveryStore.Restored restored;
 
   /** The last event number when this socket was registered (written under the store's monitor). */
@@ -402,12 +402,16 @@ public final class SocketIoSocket {
     if (wasConnected) {
       fire(disconnecting, reason);
     }
-    if (wasConnected && pid != null) { // connection state recovery: keep the session
-      client.server().recovery().persist(this, reason);
-    }
+    // connection state recovery: the session is kept once this socket is out of the namespace, so
+    // that
+    // a socket taking it over cannot be undone by this one leaving
+    Set<String> keptRooms = wasConnected && pid != null ? rooms() : null;
     state = 2;
     nsp.adapter().delAll(id);
     nsp.socketMap().remove(id, this);
+    if (keptRooms != null) {
+      client.server().recovery().persist(this, reason, keptRooms);
+    }
     client.removed(this);
     List<PendingAck> pending = new ArrayList<>(acks.values());
     acks.clear();
