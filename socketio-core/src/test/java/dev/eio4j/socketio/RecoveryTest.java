@@ -6,6 +6,9 @@ import dev.eio4j.socketio.SioHarness.Ws;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -374,6 +377,63 @@ class RecoveryTest {
     assertThat(log).anyMatch(l -> l.endsWith("transport error"));
     assertThat(log).anyMatch(l -> l.endsWith("ping timeout"));
     assertThat(store(sio).sessionCount()).isOne(); // the first expired meanwhile
+  }
+
+  @Test
+  void whileAnotherThreadBroadcastsTheReturningSocketGetsEachEventOnceAndInOrder()
+      throws Exception {
+    SioHarness sio =
+        harness(
+            RecoveryOptions.of(Duration.ofSeconds(10), true)
+                .withMaxPackets(1_000_000)
+                .withMaxBytes(1L << 30));
+    Ws c = sio.ws("4");
+    String[] ids = ids(c.send("0").take().get(0));
+    c.send("2[\"join\",\"r\"]");
+    c.conn.clientClose();
+    sio.clock().runPending();
+
+    CountDownLatch started = new CountDownLatch(100);
+    AtomicBoolean back = new AtomicBoolean();
+    AtomicInteger emitted = new AtomicInteger();
+    Thread broadcaster =
+        new Thread(
+            () -> {
+              int after = 0;
+              // until well after the socket is back (bounded, should the main thread stall)
+              for (int i = 0; i < 300_000 && after < 500; i++) {
+                sio.io.to("r").emit("n", i);
+                emitted.incrementAndGet();
+                started.countDown();
+                if (back.get()) {
+                  after++;
+                }
+              }
+            },
+            "recovery-test-broadcaster");
+    broadcaster.start();
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    Ws r = sio.ws("4");
+    r.send("0{\"pid\":\"" + ids[1] + "\"}");
+    back.set(true);
+    broadcaster.join(60_000);
+    assertThat(broadcaster.isAlive()).isFalse();
+
+    List<String> frames = r.take();
+    assertThat(frames.get(0))
+        .isEqualTo("text:40{\"sid\":\"" + ids[0] + "\",\"pid\":\"" + ids[1] + "\"}");
+    Pattern event = Pattern.compile("text:42\\[\"n\",(\\d+),\"([0-9a-z]+)\"\\]");
+    int expected = 0;
+    for (String f : frames.subList(1, frames.size())) {
+      Matcher m = event.matcher(f);
+      assertThat(m.matches()).as(f).isTrue();
+      assertThat(Integer.parseInt(m.group(1)))
+          .as("event after %d", expected - 1)
+          .isEqualTo(expected);
+      assertThat(RecoveryStore.parseOffset(m.group(2))).isEqualTo(expected + 1L);
+      expected++;
+    }
+    assertThat(expected).isEqualTo(emitted.get());
   }
 
   @Test
