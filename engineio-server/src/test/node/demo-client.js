@@ -1,7 +1,7 @@
 'use strict';
 // Drives the real socket.io-client (4.8.x or 2.5.x, installed in socketio-core/node) against the
 // runnable server's --socketio demo app and prints one JSON verdict line on stdout.
-// Usage: node demo-client.js --modules DIR --url http://127.0.0.1:PORT --client v4|v2 --transports LIST [--timeout-ms N]
+// Usage: node demo-client.js --modules DIR --url http://127.0.0.1:PORT --client v4|v2 --transports LIST [--timeout-ms N] [--path P]
 // Exit code 0 when every step passed, 1 otherwise.
 
 const path = require('path');
@@ -36,6 +36,7 @@ setTimeout(() => finish(false, 'timed out after ' + timeoutMs + ' ms; steps done
 
 function connect(nsp, auth) {
   const opts = { transports, forceNew: true, reconnection: false, timeout: timeoutMs };
+  if (args.path) opts.path = args.path;
   if (auth) {
     if (client === 'v4') opts.auth = auth; else opts.query = auth;
   }

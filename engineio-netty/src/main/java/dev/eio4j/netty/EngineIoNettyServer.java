@@ -31,6 +31,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +73,7 @@ import org.slf4j.LoggerFactory;
 public final class EngineIoNettyServer implements RunningServer {
   private static final Logger log = LoggerFactory.getLogger(EngineIoNettyServer.class);
   private final EngineIoServer server;
+  private final List<EngineIoServer> mounted;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;
@@ -84,6 +87,7 @@ public final class EngineIoNettyServer implements RunningServer {
 
   private EngineIoNettyServer(Builder b) throws IOException {
     this.server = b.server;
+    this.mounted = List.copyOf(b.mounted);
     boolean epoll = b.nativeTransport && Epoll.isAvailable();
     this.nativeTransport = epoll;
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -104,6 +108,7 @@ public final class EngineIoNettyServer implements RunningServer {
             .childHandler(
                 new EngineIoChannelInitializer(
                     server,
+                    mounted,
                     b.fallback,
                     b.ssl,
                     new ConnectionGuard.Timeouts(
@@ -174,6 +179,10 @@ public final class EngineIoNettyServer implements RunningServer {
     long end = System.nanoTime() + deadline.toNanos();
     channel.close().syncUninterruptibly();
     boolean graceful = server.closeSessions(deadline);
+    for (EngineIoServer other : mounted) {
+      long left = Math.max(0, end - System.nanoTime());
+      graceful &= other.closeSessions(Duration.ofNanos(left));
+    }
     awaitWritten(end);
     connections.close().awaitUninterruptibly(1000);
     workers.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
@@ -214,6 +223,7 @@ public final class EngineIoNettyServer implements RunningServer {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
     private HttpFallback fallback;
+    private final List<EngineIoServer> mounted = new ArrayList<>();
     private SslContext ssl;
     private Duration requestHeadersTimeout = Duration.ofSeconds(10);
     private Duration requestBodyTimeout = Duration.ofSeconds(30);
@@ -249,6 +259,21 @@ public final class EngineIoNettyServer implements RunningServer {
         throw new IllegalArgumentException("ioThreads must be >= 0");
       }
       this.ioThreads = n;
+      return this;
+    }
+
+    /**
+     * Also serves {@code other} at its own path (checked after the main server's path, in the order
+     * mounted), e.g. a second Socket.IO server with other options on the same port. It shares the main
+     * server's WebSocket compression setting and message limit, and {@link #close} closes its sessions
+     * too; {@link #server()} stays the main one.
+     */
+    public Builder mount(EngineIoServer other) {
+      Objects.requireNonNull(other, "other");
+      if (other == server || mounted.contains(other)) {
+        throw new IllegalArgumentException("already served");
+      }
+      mounted.add(other);
       return this;
     }
 

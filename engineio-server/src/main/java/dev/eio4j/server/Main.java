@@ -45,10 +45,20 @@ public final class Main {
     EngineIoServer server =
         EngineIoServer.create(
             metrics == null ? config.options() : metrics.observe(config.options()));
+    EngineIoServer recovery = null;
     if (config.socketio()) {
       SocketIoDemo.install(
           SocketIoServer.attach(
               server, SocketIoOptions.builder().connectTimeout(config.connectTimeout()).build()));
+      // the same app with connection state recovery, at <path>-recovery/ on the same port
+      recovery = EngineIoServer.create(recoveryEngineOptions(config.options()));
+      SocketIoDemo.install(
+          SocketIoServer.attach(
+              recovery,
+              SocketIoOptions.builder()
+                  .connectTimeout(config.connectTimeout())
+                  .connectionStateRecovery(SocketIoDemo.RECOVERY_WINDOW, true)
+                  .build()));
     } else {
       server.onConnection(
           socket -> {
@@ -75,6 +85,9 @@ public final class Main {
             .host(config.host())
             .port(config.port())
             .fallback(readiness(server, pages));
+    if (recovery != null) {
+      builder.mount(recovery);
+    }
     if (config.tls() != null) {
       try {
         config.tls().applyTo(builder);
@@ -96,6 +109,10 @@ public final class Main {
         config.options().pathPrefix(),
         running.nativeTransport() ? "epoll" : "nio",
         ms);
+    if (recovery != null) {
+      log.info(
+          "Socket.IO demo with connection state recovery at {}", recovery.options().pathPrefix());
+    }
     log.info("options: {}", config.options());
     if (config.tls() != null) {
       log.info("tls: {}", config.tls());
@@ -180,6 +197,18 @@ public final class Main {
     };
   }
 
+  /**
+   * The options of the recovery demo's engine: those of the main one at {@code <path>-recovery}, e.g.
+   * {@code /socket.io-recovery/}.
+   */
+  static EngineIoOptions recoveryEngineOptions(EngineIoOptions main) {
+    String path = main.path();
+    while (path.endsWith("/") && path.length() > 1) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return main.toBuilder().path(path + "-recovery").build();
+  }
+
   /** The readiness endpoint of the runnable server. */
   static final String READY_PATH = "/ready";
 
@@ -239,8 +268,8 @@ public final class Main {
     row(
         out,
         "--socketio",
-        "run the Socket.IO (v5 + v4) demo app at /socket.io/ instead of the echo server;"
-            + " no /socket.io-recovery/ (no connection state recovery yet) [off]");
+        "run the Socket.IO (v5 + v4) demo app at /socket.io/ instead of the echo server, and"
+            + " at /socket.io-recovery/ with connection state recovery (120 s) [off]");
     row(
         out,
         "--connect-timeout MS",

@@ -1,5 +1,6 @@
 package dev.eio4j.server;
 
+import dev.eio4j.socketio.BroadcastOperator;
 import dev.eio4j.socketio.ConnectError;
 import dev.eio4j.socketio.Namespace;
 import dev.eio4j.socketio.SocketIoServer;
@@ -29,6 +30,9 @@ final class SocketIoDemo {
 
   /** Longest {@code ask} timeout accepted; larger values are clamped so no timer outlives a minute. */
   static final long MAX_ASK_TIMEOUT_MS = 60_000;
+
+  /** How long the recovery endpoint keeps a dropped socket's session. */
+  static final Duration RECOVERY_WINDOW = Duration.ofSeconds(120);
 
   private static final Pattern DYNAMIC = Pattern.compile("^/dyn-\\w+$");
 
@@ -117,30 +121,25 @@ final class SocketIoDemo {
     Set<String> rooms = new LinkedHashSet<>(names(target.get("rooms")));
     Set<String> except = new LinkedHashSet<>(names(target.get("except")));
     boolean self = target.path("self").asBoolean(false);
-    Set<SocketIoSocket> selected = new LinkedHashSet<>();
-    Namespace nsp = socket.namespace();
-    if (rooms.isEmpty()) {
-      selected.addAll(nsp.sockets().values());
-    } else {
-      for (SocketIoSocket s : nsp.sockets().values()) {
-        for (String room : rooms) {
-          if (s.rooms().contains(room)) {
-            selected.add(s);
-            break;
-          }
-        }
-      }
-    }
-    selected.removeIf(s -> s.rooms().stream().anyMatch(except::contains));
-    if (!self) {
-      selected.remove(socket);
-    }
     Object[] rest = new Object[Math.max(0, args.size() - 2)];
     for (int i = 2; i < args.size(); i++) {
       rest[i - 2] = args.get(i);
     }
-    for (SocketIoSocket s : selected) {
-      s.emit(event.stringValue(), rest);
+    // one broadcast operator (rather than one emit per socket), so that with connection state
+    // recovery the event is also kept for the sockets of those rooms that are away
+    Namespace nsp = socket.namespace();
+    List<String> in = new ArrayList<>(rooms);
+    BroadcastOperator op =
+        in.isEmpty() ? socket.broadcast() : self ? nsp.to(in.get(0)) : socket.to(in.get(0));
+    for (int i = 1; i < in.size(); i++) {
+      op = op.to(in.get(i));
+    }
+    for (String room : except) {
+      op = op.except(room);
+    }
+    op.emit(event.stringValue(), rest);
+    if (self && in.isEmpty() && socket.rooms().stream().noneMatch(except::contains)) {
+      socket.emit(event.stringValue(), rest);
     }
     ack.send();
   }

@@ -134,7 +134,7 @@ class SocketIoDemoNodeTest {
 
   @org.junit.jupiter.api.Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
-  void onlyEngineIoV3AndV4AreServedAndThereIsNoRecoveryEndpoint() throws Exception {
+  void onlyEngineIoV3AndV4AreServedAtBothEndpoints() throws Exception {
     java.net.http.HttpClient http =
         java.net.http.HttpClient.newBuilder()
             .connectTimeout(java.time.Duration.ofSeconds(5))
@@ -144,8 +144,11 @@ class SocketIoDemoNodeTest {
     assertThat(get(http, base + "/socket.io/?EIO=3&transport=polling").statusCode()).isEqualTo(200);
     assertThat(get(http, base + "/socket.io/?EIO=5&transport=polling").statusCode()).isEqualTo(400);
     assertThat(get(http, base + "/socket.io/?EIO=2&transport=polling").statusCode()).isEqualTo(400);
-    // no connection state recovery yet: the recovery endpoint is not served rather than faked
-    assertThat(get(http, base + "/socket.io-recovery/?EIO=4&transport=polling").statusCode())
+    String recovery = base + "/socket.io-recovery/?transport=polling&EIO=";
+    assertThat(get(http, recovery + "4").statusCode()).isEqualTo(200);
+    assertThat(get(http, recovery + "3").statusCode()).isEqualTo(200);
+    assertThat(get(http, recovery + "5").statusCode()).isEqualTo(400);
+    assertThat(get(http, base + "/socket.io-other/?EIO=4&transport=polling").statusCode())
         .isEqualTo(404);
   }
 
@@ -169,6 +172,34 @@ class SocketIoDemoNodeTest {
   })
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theDemoAppBehavesAsSpecified(String client, String transports) throws Exception {
+    runDriver(DRIVER, "--client", client, "--transports", transports);
+  }
+
+  @ParameterizedTest(name = "v2 over {0}")
+  @CsvSource({"polling", "'polling,websocket'", "websocket"})
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void theRecoveryEndpointRunsTheSameAppForProtocolV4ClientsWithoutOffsets(String transports)
+      throws Exception {
+    runDriver(
+        DRIVER, "--client", "v2", "--transports", transports, "--path", "/socket.io-recovery/");
+  }
+
+  @ParameterizedTest(name = "over {0}")
+  @CsvSource({"polling", "websocket"})
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void theRealClientRecoversAtTheRecoveryEndpoint(String transports) throws Exception {
+    runDriver(
+        NODE_MODULES.getParent().resolve("recovery.js"),
+        "--transports",
+        transports,
+        "--path",
+        "/socket.io-recovery/",
+        "--drop",
+        "client");
+  }
+
+  /** Runs a Node driver against the server with {@code --url} (and {@code --modules}) set. */
+  private static void runDriver(Path script, String... flags) throws Exception {
     assertThat(NODE_MODULES.resolve("sio-client-v4"))
         .as("npm ci has run in %s", NODE_MODULES.getParent())
         .exists();
@@ -177,17 +208,14 @@ class SocketIoDemoNodeTest {
         new ArrayList<>(
             List.of(
                 "node",
-                DRIVER.toString(),
+                script.toString(),
                 "--modules",
                 NODE_MODULES.toString(),
                 "--url",
                 "http://127.0.0.1:" + port,
-                "--client",
-                client,
-                "--transports",
-                transports,
                 "--timeout-ms",
                 "40000"));
+    cmd.addAll(List.of(flags));
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {

@@ -149,6 +149,16 @@ public final class BroadcastOperator {
    */
   public int emit(String event, Object... args) {
     SocketIoSocket.checkEventName(event);
+    RecoveryStore recovery = nsp.server().recovery();
+    if (recovery != null && !opts.flags().isVolatile()) {
+      // connection state recovery: numbered, stored with an offset and queued to this server's
+      // sockets under the store's lock (recovery works with the in-memory adapter only)
+      int n =
+          recovery.emit(
+              nsp.name(), opts.rooms(), opts.except(), Args.event(event, args), this::sockets);
+      nsp.server().countBroadcast(n);
+      return n;
+    }
     SioPacket packet = SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args));
     return nsp.adapter().broadcast(packet, opts);
   }

@@ -188,11 +188,27 @@ final class Client {
       sendConnectError(name, "Invalid namespace", null, true);
       return;
     }
-    String id = v4 ? (name.equals("/") ? conn.id() : name + "#" + conn.id()) : randomId();
+    RecoveryStore recovery = v4 ? null : server.recovery(); // protocol v4 has no recovery
+    RecoveryStore.Restored restored = recovery == null ? null : recovery.take(name, auth);
+    String id =
+        restored != null
+            ? restored.session().id()
+            : v4 ? (name.equals("/") ? conn.id() : name + "#" + conn.id()) : randomId();
     SocketIoSocket socket =
         new SocketIoSocket(this, nsp, id, new Handshake(auth, conn.request(), Instant.now()));
+    if (recovery != null) { // connection state recovery: a private id, and what was restored
+      socket.pid = restored != null ? restored.session().pid() : randomId();
+      socket.restored = restored;
+      if (restored != null) {
+        socket.data().putAll(restored.session().data());
+      }
+    }
     connecting.put(name, socket);
-    runMiddlewares(socket, nsp.middlewareChain(), 0);
+    if (restored != null && recovery.options().skipMiddlewares()) {
+      connected(socket);
+    } else {
+      runMiddlewares(socket, nsp.middlewareChain(), 0);
+    }
   }
 
   private void runMiddlewares(SocketIoSocket socket, List<Namespace.Middleware> chain, int i) {

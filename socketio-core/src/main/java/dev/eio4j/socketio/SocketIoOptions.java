@@ -18,6 +18,7 @@ import java.util.Objects;
  *   <tr><td>maxNamespacesPerConnection</td><td>100</td><td>namespaces one connection may be in (or joining) at once; more is refused with CONNECT_ERROR</td></tr>
  *   <tr><td>timers</td><td>a private daemon thread</td><td>where connect and ack timeouts are scheduled</td></tr>
  *   <tr><td>adapter</td><td>in memory</td><td>makes each namespace's {@link dev.eio4j.socketio.spi.Adapter}</td></tr>
+ *   <tr><td>connectionStateRecovery</td><td>off</td><td>v5 sockets that drop may come back with their id, rooms, data and missed events ({@link RecoveryOptions})</td></tr>
  * </table>
  */
 public final class SocketIoOptions {
@@ -26,6 +27,7 @@ public final class SocketIoOptions {
   private final int maxNamespacesPerConnection;
   private final Lane timers;
   private final AdapterFactory adapter;
+  private final RecoveryOptions recovery;
 
   private SocketIoOptions(Builder b) {
     this.adapter = b.adapter;
@@ -33,6 +35,7 @@ public final class SocketIoOptions {
     this.maxAttachments = b.maxAttachments;
     this.maxNamespacesPerConnection = b.maxNamespacesPerConnection;
     this.timers = b.timers;
+    this.recovery = b.recovery;
   }
 
   /** The defaults. */
@@ -70,6 +73,11 @@ public final class SocketIoOptions {
     return adapter;
   }
 
+  /** Connection state recovery, or null when it is off (the default). */
+  public RecoveryOptions connectionStateRecovery() {
+    return recovery;
+  }
+
   /** Builds {@link SocketIoOptions}. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(45);
@@ -77,6 +85,7 @@ public final class SocketIoOptions {
     private int maxNamespacesPerConnection = 100;
     private Lane timers;
     private AdapterFactory adapter = AdapterContext::local;
+    private RecoveryOptions recovery;
 
     private Builder() {}
 
@@ -125,6 +134,23 @@ public final class SocketIoOptions {
      */
     public Builder timers(Lane timers) {
       this.timers = Objects.requireNonNull(timers, "timers");
+      return this;
+    }
+
+    /**
+     * Turns connection state recovery on, with the default store bounds: a v5 socket that drops (transport
+     * closed or failed, ping timeout, forced close) can come back within {@code maxDisconnectionDuration}
+     * with the same id, rooms and data, and is sent the events it missed; with {@code skipMiddlewares}
+     * the namespace's middlewares do not run for it again.
+     */
+    public Builder connectionStateRecovery(
+        Duration maxDisconnectionDuration, boolean skipMiddlewares) {
+      return connectionStateRecovery(RecoveryOptions.of(maxDisconnectionDuration, skipMiddlewares));
+    }
+
+    /** Turns connection state recovery on with these options (null turns it off). */
+    public Builder connectionStateRecovery(RecoveryOptions options) {
+      this.recovery = options;
       return this;
     }
 

@@ -75,6 +75,9 @@ public final class SocketIoServer implements AutoCloseable {
   private final LongAdder broadcasts = new LongAdder();
   private final LongAdder broadcastPackets = new LongAdder();
 
+  /** Connection state recovery's store, or null when recovery is off. */
+  private final RecoveryStore recovery;
+
   private SocketIoServer(EngineIoServer engine, SocketIoOptions options) {
     this.engine = engine;
     this.options = options;
@@ -94,6 +97,11 @@ public final class SocketIoServer implements AutoCloseable {
       this.ownTimers = ex;
       this.timers = new ExecutorLane(ex);
     }
+    Lane clock = this.timers;
+    this.recovery =
+        options.connectionStateRecovery() == null
+            ? null
+            : new RecoveryStore(options.connectionStateRecovery(), clock::nowMillis);
     this.main = of("/");
   }
 
@@ -332,6 +340,11 @@ public final class SocketIoServer implements AutoCloseable {
 
   Cancellable schedule(Duration delay, Runnable task) {
     return timers.schedule(Math.max(0, delay.toMillis()), task);
+  }
+
+  /** The recovery store, or null when connection state recovery is off. */
+  RecoveryStore recovery() {
+    return recovery;
   }
 
   /** A failure of application code: counted by {@link #listenerErrors()}, then passed to the hook. */

@@ -28,6 +28,7 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One client in one namespace. A connection (one Engine.IO socket) has at most one socket per namespace.
@@ -143,6 +144,16 @@ public final class SocketIoSocket {
   /** 0 connecting, 1 connected, 2 gone; written on the connection's order only. */
   private volatile int state;
 
+  // connection state recovery (v5 with recovery on; see RecoveryStore)
+  /** The private session id sent in the CONNECT reply; null when this socket cannot recover. */
+  volatile String pid;
+
+  /** The session this socket took over; null for a new session. */
+  volatile RecoveryStore.Restored restored;
+
+  /** The last event number when this socket was registered (written under the store's monitor). */
+  long startSeq;
+
   SocketIoSocket(Client client, Namespace nsp, String id, Handshake handshake) {
     this.client = client;
     this.nsp = nsp;
@@ -173,6 +184,14 @@ public final class SocketIoSocket {
   /** Application data, e.g. filled by a middleware (thread-safe; no null keys or values). */
   public Map<String, Object> data() {
     return data;
+  }
+
+  /**
+   * True when this socket took over the session of one that dropped (connection state recovery): same
+   * id, rooms and data, and the events it missed were sent after the CONNECT reply.
+   */
+  public boolean recovered() {
+    return restored != null;
   }
 
   /** True from the CONNECT reply until the socket leaves its namespace. */
@@ -585,6 +604,13 @@ public final class SocketIoSocket {
     if (volatileFlag && !conn().isWritable()) {
       return false;
     }
+    if (pid != null && !volatileFlag) { // connection state recovery: stored with an offset
+      return client
+              .server()
+              .recovery()
+              .emit(nsp.name(), Set.of(id), Set.of(), data, () -> List.of(this))
+          > 0;
+    }
     return client.send(SioPacket.event(nsp.name(), SioPacket.NO_ID, data));
   }
 
@@ -789,18 +815,31 @@ public final class SocketIoSocket {
    */
   void onConnect() {
     join(id);
+    RecoveryStore.Restored back = restored;
+    if (back != null) {
+      for (String room : back.session().rooms()) {
+        join(room);
+      }
+    }
     if (client.isV4()) {
       client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, null));
     } else {
-      client.send(
-          new SioPacket(
-              SioPacketType.CONNECT,
-              nsp.name(),
-              SioPacket.NO_ID,
-              JsonNodeFactory.instance.objectNode().put("sid", id)));
+      ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", id);
+      if (pid != null) {
+        reply.put("pid", pid);
+      }
+      client.send(new SioPacket(SioPacketType.CONNECT, nsp.name(), SioPacket.NO_ID, reply));
     }
-    state = 1;
-    nsp.socketMap().put(id, this);
+    Runnable register =
+        () -> {
+          state = 1;
+          nsp.socketMap().put(id, this);
+        };
+    if (pid != null) { // connection state recovery: replay what it missed, then register
+      client.server().recovery().register(this, back, register);
+    } else {
+      register.run();
+    }
     for (Consumer<SocketIoSocket> l : nsp.connectionListenerChain()) {
       try {
         l.accept(this);
@@ -1005,10 +1044,17 @@ public final class SocketIoSocket {
     if (wasConnected) {
       fire(disconnecting, reason);
     }
+    // connection state recovery: the session is kept once this socket is out of the namespace, so
+    // that
+    // a socket taking it over cannot be undone by this one leaving
+    Set<String> keptRooms = wasConnected && pid != null ? rooms() : null;
     state = 2;
     held.clear();
     nsp.adapter().delAll(id);
     nsp.socketMap().remove(id, this);
+    if (keptRooms != null) {
+      client.server().recovery().persist(this, reason, keptRooms);
+    }
     client.removed(this);
     List<PendingAck> pending = new ArrayList<>(acks.values());
     acks.clear();

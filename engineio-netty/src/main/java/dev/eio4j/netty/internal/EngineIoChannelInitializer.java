@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.ssl.SslContext;
+import java.util.List;
 
 /**
  * The pipeline: [TLS] → connection guard (bytes) → HTTP codec → [permessage-deflate negotiation] →
@@ -30,6 +31,7 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
   private final SslContext ssl;
   private final ConnectionGuard.Timeouts timeouts;
   private final ChannelGroup channels;
+  private final List<EngineIoServer> mounted;
 
   /** A pipeline for {@code server}; {@code ssl} may be null. No connection deadlines, no tracking. */
   public EngineIoChannelInitializer(EngineIoServer server, HttpFallback fallback, SslContext ssl) {
@@ -46,6 +48,21 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
       SslContext ssl,
       ConnectionGuard.Timeouts timeouts,
       ChannelGroup channels) {
+    this(server, List.of(), fallback, ssl, timeouts, channels);
+  }
+
+  /**
+   * As above, with further engines served at their own paths (they share {@code server}'s WebSocket
+   * compression and message limit).
+   */
+  public EngineIoChannelInitializer(
+      EngineIoServer server,
+      List<EngineIoServer> mounted,
+      HttpFallback fallback,
+      SslContext ssl,
+      ConnectionGuard.Timeouts timeouts,
+      ChannelGroup channels) {
+    this.mounted = List.copyOf(mounted);
     this.server = server;
     this.fallback = fallback;
     this.ssl = ssl;
@@ -82,6 +99,6 @@ public final class EngineIoChannelInitializer extends ChannelInitializer<SocketC
               new BoundedDeflate(server.options().maxHttpBufferSize())));
     }
     p.addLast("eio-guard-http", guard.http());
-    p.addLast("eio-http", new HttpHandler(server, fallback, ssl != null));
+    p.addLast("eio-http", new HttpHandler(server, mounted, fallback, ssl != null));
   }
 }

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class HttpHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
   private final EngineIoServer server;
+  private final List<EngineIoServer> mounted;
   private final HttpFallback fallback;
   private final boolean secure;
   private NettyHttpExchange exchange; // the request whose body is streaming
@@ -40,7 +42,14 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private ChannelFuture lastWrite; // of the last response this handler wrote itself
 
   HttpHandler(EngineIoServer server, HttpFallback fallback, boolean secure) {
+    this(server, List.of(), fallback, secure);
+  }
+
+  /** With further engines at their own paths, tried in order after {@code server}. */
+  HttpHandler(
+      EngineIoServer server, List<EngineIoServer> mounted, HttpFallback fallback, boolean secure) {
     this.server = server;
+    this.mounted = List.copyOf(mounted);
     this.fallback = fallback;
     this.secure = secure;
   }
@@ -74,7 +83,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     // RFC 9110 §10.1.1: the expectation only counts in HTTP/1.1; HTTP/1.0 requests ignore it
     boolean expectsContinue =
         req.protocolVersion().minorVersion() >= 1 && req.headers().contains(HttpHeaderNames.EXPECT);
-    if (!server.handles(uri)) {
+    EngineIoServer server = route(uri);
+    if (server == null) {
       discardBody = true;
       // a client waiting for 100 may not send the body it announced: the connection cannot be
       // reused
@@ -134,6 +144,19 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
     exchange = new NettyHttpExchange(ctx, er, HttpUtil.isKeepAlive(req), limit, announced);
     server.handleRequest(exchange);
+  }
+
+  /** The engine whose path {@code uri} is under, or null for the fallback. */
+  private EngineIoServer route(String uri) {
+    if (server.handles(uri)) {
+      return server;
+    }
+    for (EngineIoServer other : mounted) {
+      if (other.handles(uri)) {
+        return other;
+      }
+    }
+    return null;
   }
 
   /**
