@@ -86,6 +86,7 @@ public final class BroadcastOperator {
         n++;
       }
     }
+    nsp.server().observer().broadcast(nsp, event, n);
     return n;
   }
 

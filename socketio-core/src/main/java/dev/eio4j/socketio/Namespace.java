@@ -31,6 +31,7 @@ public final class Namespace {
     this.server = server;
     this.name = name;
     this.group = group;
+    server.observer().namespaceCreated(this);
   }
 
   /**

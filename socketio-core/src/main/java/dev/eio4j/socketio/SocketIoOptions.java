@@ -15,6 +15,7 @@ import java.util.Objects;
  *   <tr><td>maxAttachments</td><td>10</td><td>binary attachments per packet; more is a decode error</td></tr>
  *   <tr><td>maxNamespacesPerConnection</td><td>100</td><td>namespaces one connection may be in (or joining) at once; more is refused with CONNECT_ERROR</td></tr>
  *   <tr><td>timers</td><td>a private daemon thread</td><td>where connect and ack timeouts are scheduled</td></tr>
+ *   <tr><td>observer</td><td>{@link SocketIoObserver#NOOP}</td><td>receives operational events, for metrics</td></tr>
  * </table>
  */
 public final class SocketIoOptions {
@@ -22,12 +23,14 @@ public final class SocketIoOptions {
   private final int maxAttachments;
   private final int maxNamespacesPerConnection;
   private final Lane timers;
+  private final SocketIoObserver observer;
 
   private SocketIoOptions(Builder b) {
     this.connectTimeout = b.connectTimeout;
     this.maxAttachments = b.maxAttachments;
     this.maxNamespacesPerConnection = b.maxNamespacesPerConnection;
     this.timers = b.timers;
+    this.observer = b.observer;
   }
 
   /** The defaults. */
@@ -60,12 +63,18 @@ public final class SocketIoOptions {
     return timers;
   }
 
+  /** The observer of operational events ({@link SocketIoObserver#NOOP} when none was set). */
+  public SocketIoObserver observer() {
+    return observer;
+  }
+
   /** Builds {@link SocketIoOptions}. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(45);
     private int maxAttachments = SioDecoder.DEFAULT_MAX_ATTACHMENTS;
     private int maxNamespacesPerConnection = 100;
     private Lane timers;
+    private SocketIoObserver observer = SocketIoObserver.NOOP;
 
     private Builder() {}
 
@@ -105,6 +114,12 @@ public final class SocketIoOptions {
      */
     public Builder timers(Lane timers) {
       this.timers = Objects.requireNonNull(timers, "timers");
+      return this;
+    }
+
+    /** Receives the server's operational events (e.g. {@code SocketIoMetrics} of engineio-micrometer). */
+    public Builder observer(SocketIoObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 

@@ -66,10 +66,12 @@ public final class SocketIoServer implements AutoCloseable {
   private final List<ErrorListener> errorListeners = new CopyOnWriteArrayList<>();
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private final Namespace main;
+  private final SocketIoObserver observer;
 
   private SocketIoServer(EngineIoServer engine, SocketIoOptions options) {
     this.engine = engine;
     this.options = options;
+    this.observer = ObserverGuard.of(options.observer());
     if (options.timers() != null) {
       this.timers = options.timers();
       this.ownTimers = null;
@@ -87,6 +89,7 @@ public final class SocketIoServer implements AutoCloseable {
       this.timers = new ExecutorLane(ex);
     }
     this.main = of("/");
+    observer.serverCreated(this);
   }
 
   /** Attaches a server with the default options to {@code engine}. */
@@ -212,6 +215,7 @@ public final class SocketIoServer implements AutoCloseable {
   }
 
   void reportError(SocketIoSocket socket, Throwable error) {
+    observer.listenerError(socket, error);
     if (errorListeners.isEmpty()) {
       log.warn(
           "listener failed on socket {}", socket == null ? "-" : LogText.of(socket.id()), error);
@@ -262,8 +266,14 @@ public final class SocketIoServer implements AutoCloseable {
       ns.members--;
       if (ns.members <= 0 && ns.parent() != null) {
         namespaces.remove(ns.name(), ns);
+        observer.namespaceRemoved(ns);
       }
     }
+  }
+
+  /** The guarded observer of {@link SocketIoOptions#observer()}. */
+  SocketIoObserver observer() {
+    return observer;
   }
 
   void removed(Client c) {

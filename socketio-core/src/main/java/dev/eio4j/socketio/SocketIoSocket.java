@@ -160,6 +160,7 @@ public final class SocketIoSocket {
     if (!connected()) {
       return false;
     }
+    client.server().observer().eventOut(this, event);
     return client.send(SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args)));
   }
 
@@ -182,6 +183,7 @@ public final class SocketIoSocket {
     PendingAck pending = new PendingAck(future);
     // registered before the timer exists: the timeout always finds (and removes) the entry
     acks.put(ackId, pending);
+    client.server().observer().ackPending(this);
     pending.timer =
         client
             .server()
@@ -194,10 +196,12 @@ public final class SocketIoSocket {
                             () -> {
                               PendingAck p = acks.remove(ackId);
                               if (p != null) {
+                                client.server().observer().ackTimedOut(this);
                                 p.future.completeExceptionally(
                                     new TimeoutException("operation has timed out"));
                               }
                             }));
+    client.server().observer().eventOut(this, event);
     if (!connected() || !client.send(SioPacket.event(nsp.name(), ackId, Args.event(event, args)))) {
       PendingAck p = acks.remove(ackId);
       if (p != null) {
@@ -303,6 +307,7 @@ public final class SocketIoSocket {
     }
     state = 1;
     nsp.socketMap().put(id, this);
+    client.server().observer().socketConnected(this);
     for (Consumer<SocketIoSocket> l : nsp.connectionListenerChain()) {
       try {
         l.accept(this);
@@ -318,6 +323,7 @@ public final class SocketIoSocket {
       case ACK, BINARY_ACK -> {
         PendingAck pending = acks.remove(p.id());
         if (pending != null) {
+          client.server().observer().ackAnswered(this);
           pending.timer.cancel();
           pending.future.complete((ArrayNode) p.data());
         }
@@ -335,6 +341,7 @@ public final class SocketIoSocket {
       args.add(data.get(i));
     }
     Ack ack = p.hasId() ? new IncomingAck(p.id()) : NO_ACK;
+    client.server().observer().eventIn(this, event);
     for (AnyListener l : anyListeners) {
       try {
         l.onEvent(event, args);
@@ -361,6 +368,7 @@ public final class SocketIoSocket {
     }
     boolean wasConnected = state == 1;
     if (wasConnected) {
+      client.server().observer().socketDisconnected(this, reason);
       fire(disconnecting, reason);
     }
     state = 2;
