@@ -86,10 +86,20 @@ public final class SocketIoMetrics implements SocketIoObserver, MeterBinder {
     this.maxNamespaceTags = maxNamespaceTags;
   }
 
-  /** Registers the meters with {@code registry}; from now on it receives every event. */
+  /**
+   * Registers the meters with {@code registry}; from now on it receives every event. Binding the same
+   * registry again does nothing (so a framework that binds every {@code MeterBinder} bean cannot make it
+   * count twice).
+   */
   @Override
-  public void bindTo(MeterRegistry registry) {
-    Meters m = new Meters(Objects.requireNonNull(registry, "registry"));
+  public synchronized void bindTo(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    for (Meters b : bound) {
+      if (b.r == registry) {
+        return;
+      }
+    }
+    Meters m = new Meters(registry);
     bound.add(m);
     for (String tag : socketsByTag.keySet()) {
       m.of(tag);
