@@ -41,7 +41,9 @@ public final class Main {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     MetricsEndpoint metrics =
-        config.metrics() ? new MetricsEndpoint(new DemoPage(config.options())) : null; // --metrics
+        config.metrics()
+            ? new MetricsEndpoint(new DemoPage(config.options(), config.socketio()))
+            : null; // --metrics
     EngineIoServer server =
         EngineIoServer.create(
             metrics == null ? config.options() : metrics.observe(config.options()));
@@ -69,7 +71,8 @@ public final class Main {
                         description == null ? "" : " (" + description + ")"));
           });
     }
-    HttpFallback pages = metrics != null ? metrics : new DemoPage(config.options());
+    HttpFallback pages =
+        metrics != null ? metrics : new DemoPage(config.options(), config.socketio());
     EngineIoNettyServer.Builder builder =
         EngineIoNettyServer.builder(server)
             .host(config.host())
