@@ -7,6 +7,7 @@ import dev.eio4j.socketio.SocketIoServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -48,8 +49,9 @@ public class SocketIoAutoConfiguration {
     };
   }
 
-  /** The server, attached to the engine. */
+  /** The server, attached to the engine (none without an engine, e.g. with engineio.enabled=false). */
   @Bean
+  @ConditionalOnBean(EngineIoServer.class)
   @ConditionalOnMissingBean
   public SocketIoServer socketIoServer(
       EngineIoServer engine,

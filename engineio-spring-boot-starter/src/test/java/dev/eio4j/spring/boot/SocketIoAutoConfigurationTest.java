@@ -46,6 +46,18 @@ class SocketIoAutoConfigurationTest {
   }
 
   @Test
+  void withoutAnEngineThereIsNoSocketIoServer() {
+    runner
+        .withPropertyValues("socketio.enabled=true", "engineio.enabled=false")
+        .run(
+            ctx -> {
+              assertThat(ctx).hasNotFailed();
+              assertThat(ctx).doesNotHaveBean(EngineIoServer.class);
+              assertThat(ctx).doesNotHaveBean(SocketIoServer.class);
+            });
+  }
+
+  @Test
   void anExplicitEnginePathIsKept() {
     runner
         .withPropertyValues("socketio.enabled=true", "engineio.path=/rt")
