@@ -48,9 +48,11 @@ public final class Main {
         EngineIoServer.create(
             metrics == null ? config.options() : metrics.observe(config.options()));
     if (config.socketio()) {
+      SocketIoOptions.Builder sio =
+          SocketIoOptions.builder().connectTimeout(config.connectTimeout());
       SocketIoDemo.install(
           SocketIoServer.attach(
-              server, SocketIoOptions.builder().connectTimeout(config.connectTimeout()).build()));
+              server, (metrics == null ? sio : metrics.observe(sio)).build())); // socketio_* meters
     } else {
       server.onConnection(
           socket -> {
