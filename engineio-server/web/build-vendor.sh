@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the official engine.io-client browser bundles from npm (exact versions from the committed
+# Fetches the official engine.io-client and socket.io-client browser bundles from npm (exact versions from the committed
 # package-lock.json) and copies them, with their licences, into the demo page's vendor folder.
 # Run by the Maven build at generate-resources: bash web/build-vendor.sh <output dir>
 set -euo pipefail
@@ -24,7 +24,9 @@ fi
 
 v6=node_modules/eio-client-v6
 v3=node_modules/eio-client-v3
-for f in "$v6/dist/engine.io.min.js" "$v6/LICENSE" "$v3/engine.io.js" "$v3/LICENSE"; do
+sio=node_modules/sio-client-v4
+for f in "$v6/dist/engine.io.min.js" "$v6/LICENSE" "$v3/engine.io.js" "$v3/LICENSE" \
+         "$sio/dist/socket.io.min.js" "$sio/LICENSE"; do
   [ -f "$f" ] || { echo "ERROR: $f is missing after npm ci (engineio-server/web)" >&2; exit 1; }
 done
 
@@ -33,7 +35,9 @@ cp "$v6/dist/engine.io.min.js" "$out/engine.io-v6.min.js"
 cp "$v6/LICENSE" "$out/engine.io-client-v6-LICENSE.txt"
 cp "$v3/engine.io.js" "$out/engine.io-v3.js"
 cp "$v3/LICENSE" "$out/engine.io-client-v3-LICENSE.txt"
+cp "$sio/dist/socket.io.min.js" "$out/socket.io.min.js"
+cp "$sio/LICENSE" "$out/socket.io-client-LICENSE.txt"
 node -e '
   const v = (p) => require("./" + p + "/package.json").version;
-  process.stdout.write(JSON.stringify({ v6: v(process.argv[1]), v3: v(process.argv[2]) }) + "\n");
-' "$v6" "$v3" > "$out/versions.json"
+  process.stdout.write(JSON.stringify({ v6: v(process.argv[1]), v3: v(process.argv[2]), sio: v(process.argv[3]) }) + "\n");
+' "$v6" "$v3" "$sio" > "$out/versions.json"

@@ -252,6 +252,7 @@
     el.dataset.value = s;
     const active = s === "connecting" || s === "open" || s === "reconnecting";
     for (const id of ["url", "client", "transports", "reconnect", "connect"]) $(id).disabled = active;
+    if ($("connect").dataset.off) $("connect").disabled = true;
     $("upgrade").disabled = active || $("transports").value !== "both";
     $("disconnect").disabled = !active;
     $("send-text").disabled = $("send-binary").disabled = s !== "open";
@@ -278,6 +279,8 @@
 
   function init() {
     const q = new URLSearchParams(location.search);
+    // with --socketio the Engine.IO path carries Socket.IO, which does not echo: the chat panel is live instead
+    const socketIoMode = (document.querySelector('meta[name="eio-mode"]') || {}).content === "socketio";
     $("url").value = q.get("url") || location.origin;
     if (CLIENTS[q.get("client")]) $("client").value = q.get("client");
     if (TRANSPORTS[q.get("transports")]) $("transports").value = q.get("transports");
@@ -302,6 +305,11 @@
     });
     $("clear").addEventListener("click", () => ($("log").textContent = ""));
     setState("idle");
+    if (socketIoMode) {
+      $("echo-off").hidden = false;
+      $("connect").disabled = true;
+      $("connect").dataset.off = "1";
+    }
     fetch("/static/vendor/versions.json")
       .then((r) => (r.ok ? r.json() : {}))
       .then((v) => {
@@ -309,7 +317,7 @@
         if (v.v6 && v.v3) $("versions").textContent = `engine.io-client ${v.v6} and ${v.v3} (from npm)`;
       })
       .catch(() => {});
-    if (q.get("connect") === "1") connect();
+    if (q.get("connect") === "1" && !socketIoMode) connect();
   }
 
   window.demo = {

@@ -44,6 +44,7 @@ public final class DemoPage implements HttpFallback {
   public static final String URL_PREFIX = "/static/";
 
   private static final String PATH_META = "<meta name=\"eio-path\" content=\"/engine.io\">";
+  private static final String MODE_META = "<meta name=\"eio-mode\" content=\"echo\">";
   private static final Map<String, String> TYPES =
       Map.ofEntries(
           Map.entry("html", "text/html; charset=UTF-8"),
@@ -65,10 +66,22 @@ public final class DemoPage implements HttpFallback {
 
   /** The page for a server with these options (the page connects to their Engine.IO path). */
   public DemoPage(EngineIoOptions options) {
-    this(options.path(), DemoPage.class.getClassLoader());
+    this(options, false);
+  }
+
+  /**
+   * The page for a server with these options; {@code socketIo} tells the page that the server runs the
+   * Socket.IO demo ({@code --socketio}): its chat panel is then live and its echo playground off.
+   */
+  public DemoPage(EngineIoOptions options, boolean socketIo) {
+    this(options.path(), socketIo, DemoPage.class.getClassLoader());
   }
 
   DemoPage(String engineIoPath, ClassLoader loader) {
+    this(engineIoPath, false, loader);
+  }
+
+  DemoPage(String engineIoPath, boolean socketIo, ClassLoader loader) {
     Map<String, byte[]> files = readTree(loader, RESOURCE_ROOT);
     byte[] index = files.get("index.html");
     if (index == null) {
@@ -83,6 +96,9 @@ public final class DemoPage implements HttpFallback {
         html.replace(
             PATH_META,
             "<meta name=\"eio-path\" content=\"" + escapeAttribute(engineIoPath) + "\">");
+    if (socketIo) {
+      html = html.replace(MODE_META, "<meta name=\"eio-mode\" content=\"socketio\">");
+    }
     Map<String, Asset> m = new TreeMap<>();
     files.forEach((name, body) -> m.put(URL_PREFIX + name, asset(name, body)));
     Asset page = asset("index.html", html.getBytes(StandardCharsets.UTF_8));

@@ -41,15 +41,19 @@ public final class Main {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     MetricsEndpoint metrics =
-        config.metrics() ? new MetricsEndpoint(new DemoPage(config.options())) : null; // --metrics
+        config.metrics()
+            ? new MetricsEndpoint(new DemoPage(config.options(), config.socketio()))
+            : null; // --metrics
     EngineIoServer server =
         EngineIoServer.create(
             metrics == null ? config.options() : metrics.observe(config.options()));
     EngineIoServer recovery = null;
     if (config.socketio()) {
+      SocketIoOptions.Builder sio =
+          SocketIoOptions.builder().connectTimeout(config.connectTimeout());
       SocketIoDemo.install(
           SocketIoServer.attach(
-              server, SocketIoOptions.builder().connectTimeout(config.connectTimeout()).build()));
+              server, (metrics == null ? sio : metrics.observe(sio)).build())); // socketio_* meters
       // the same app with connection state recovery, at <path>-recovery/ on the same port
       recovery = EngineIoServer.create(recoveryEngineOptions(config.options()));
       SocketIoDemo.install(
@@ -79,7 +83,8 @@ public final class Main {
                         description == null ? "" : " (" + description + ")"));
           });
     }
-    HttpFallback pages = metrics != null ? metrics : new DemoPage(config.options());
+    HttpFallback pages =
+        metrics != null ? metrics : new DemoPage(config.options(), config.socketio());
     EngineIoNettyServer.Builder builder =
         EngineIoNettyServer.builder(server)
             .host(config.host())

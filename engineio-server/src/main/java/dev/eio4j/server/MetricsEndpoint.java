@@ -2,7 +2,9 @@ package dev.eio4j.server;
 
 import dev.eio4j.EngineIoOptions;
 import dev.eio4j.micrometer.EngineIoMetrics;
+import dev.eio4j.micrometer.SocketIoMetrics;
 import dev.eio4j.netty.HttpFallback;
+import dev.eio4j.socketio.SocketIoOptions;
 import dev.eio4j.spi.EngineRequest;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -27,12 +29,14 @@ final class MetricsEndpoint implements HttpFallback {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final EngineIoMetrics metrics = new EngineIoMetrics();
+  private final SocketIoMetrics socketIoMetrics = new SocketIoMetrics();
   private final HttpFallback next;
 
   /** Serves {@code /metrics} and hands every other request to {@code next} (null: 404). */
   MetricsEndpoint(HttpFallback next) {
     this.next = next;
     metrics.bindTo(registry);
+    socketIoMetrics.bindTo(registry); // socketio_* series appear with --socketio only
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -42,6 +46,11 @@ final class MetricsEndpoint implements HttpFallback {
   /** {@code options} with the metrics observer set. */
   EngineIoOptions observe(EngineIoOptions options) {
     return options.toBuilder().observer(metrics).build();
+  }
+
+  /** {@code builder} with the Socket.IO metrics observer set (for {@code --socketio}). */
+  SocketIoOptions.Builder observe(SocketIoOptions.Builder builder) {
+    return builder.observer(socketIoMetrics);
   }
 
   PrometheusMeterRegistry registry() {

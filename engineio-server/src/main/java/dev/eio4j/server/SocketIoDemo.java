@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  * and the token-guarded {@code /private}, each running the same event handlers (see docs/socketio.md).
  * Every handler runs on its connection's serial lane, so one connection's events are handled in order.
  */
-final class SocketIoDemo {
+public final class SocketIoDemo {
   /** The auth token {@code /private} admits. */
   static final String PRIVATE_TOKEN = "s3cret";
 
@@ -39,7 +39,7 @@ final class SocketIoDemo {
   private SocketIoDemo() {}
 
   /** Registers the demo's namespaces and handlers on {@code io}. */
-  static void install(SocketIoServer io) {
+  public static void install(SocketIoServer io) {
     Consumer<SocketIoSocket> app = SocketIoDemo::onConnection;
     io.sockets().onConnection(app);
     io.of("/custom").onConnection(app);

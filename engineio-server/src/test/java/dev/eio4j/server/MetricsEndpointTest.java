@@ -3,7 +3,10 @@ package dev.eio4j.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eio4j.EngineIoOptions;
+import dev.eio4j.EngineIoServer;
 import dev.eio4j.netty.HttpFallback.Response;
+import dev.eio4j.socketio.SocketIoOptions;
+import dev.eio4j.socketio.SocketIoServer;
 import dev.eio4j.spi.EngineRequest;
 import dev.eio4j.spi.Headers;
 import java.io.BufferedReader;
@@ -67,6 +70,29 @@ class MetricsEndpointTest {
                 endpoint.handle(request("GET", "/", new Headers())).body(), StandardCharsets.UTF_8))
         .isEqualTo("next");
     assertThat(new MetricsEndpoint(null).handle(request("GET", "/other", new Headers()))).isNull();
+  }
+
+  @Test
+  void withSocketIoTheSocketIoMetersAreScrapedToo() {
+    MetricsEndpoint endpoint = new MetricsEndpoint(null);
+    SocketIoServer io =
+        SocketIoServer.attach(
+            EngineIoServer.create(endpoint.observe(EngineIoOptions.defaults())),
+            endpoint.observe(SocketIoOptions.builder()).build());
+    try {
+      io.of("/custom");
+      String text =
+          new String(
+              endpoint.handle(request("GET", "/metrics", new Headers())).body(),
+              StandardCharsets.UTF_8);
+      assertThat(text)
+          .contains(
+              "socketio_namespaces{kind=\"static\"} 2.0",
+              "socketio_sockets{namespace=\"/custom\"} 0.0",
+              "socketio_acks_pending 0.0");
+    } finally {
+      io.close();
+    }
   }
 
   @Test

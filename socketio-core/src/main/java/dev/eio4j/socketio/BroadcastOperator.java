@@ -157,10 +157,13 @@ public final class BroadcastOperator {
           recovery.emit(
               nsp.name(), opts.rooms(), opts.except(), Args.event(event, args), this::sockets);
       nsp.server().countBroadcast(n);
+      nsp.server().observer().broadcast(nsp, event, n);
       return n;
     }
     SioPacket packet = SioPacket.event(nsp.name(), SioPacket.NO_ID, Args.event(event, args));
-    return nsp.adapter().broadcast(packet, opts);
+    int n = nsp.adapter().broadcast(packet, opts);
+    nsp.server().observer().broadcast(nsp, event, n);
+    return n;
   }
 
   /**

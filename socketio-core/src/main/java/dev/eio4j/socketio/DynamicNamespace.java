@@ -29,6 +29,11 @@ public final class DynamicNamespace {
     return matcher.test(name);
   }
 
+  /** How it was made: {@code /<pattern>/} for a pattern, {@code predicate} for a predicate. */
+  public String description() {
+    return description;
+  }
+
   /** Adds a connection middleware for every child. */
   public DynamicNamespace use(Namespace.Middleware middleware) {
     middlewares.add(Objects.requireNonNull(middleware, "middleware"));

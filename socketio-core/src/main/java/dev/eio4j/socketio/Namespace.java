@@ -53,6 +53,7 @@ public final class Namespace {
     this.adapter =
         Objects.requireNonNull(
             server.options().adapter().create(new Context()), "the adapter factory returned null");
+    server.observer().namespaceCreated(this);
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.Objects;
  *   <tr><td>timers</td><td>a private daemon thread</td><td>where connect and ack timeouts are scheduled</td></tr>
  *   <tr><td>adapter</td><td>in memory</td><td>makes each namespace's {@link dev.eio4j.socketio.spi.Adapter}</td></tr>
  *   <tr><td>connectionStateRecovery</td><td>off</td><td>v5 sockets that drop may come back with their id, rooms, data and missed events ({@link RecoveryOptions})</td></tr>
+ *   <tr><td>observer</td><td>{@link SocketIoObserver#NOOP}</td><td>receives operational events, for metrics</td></tr>
  * </table>
  */
 public final class SocketIoOptions {
@@ -28,6 +29,7 @@ public final class SocketIoOptions {
   private final Lane timers;
   private final AdapterFactory adapter;
   private final RecoveryOptions recovery;
+  private final SocketIoObserver observer;
 
   private SocketIoOptions(Builder b) {
     this.adapter = b.adapter;
@@ -36,6 +38,7 @@ public final class SocketIoOptions {
     this.maxNamespacesPerConnection = b.maxNamespacesPerConnection;
     this.timers = b.timers;
     this.recovery = b.recovery;
+    this.observer = b.observer;
   }
 
   /** The defaults. */
@@ -78,6 +81,11 @@ public final class SocketIoOptions {
     return recovery;
   }
 
+  /** The observer of operational events ({@link SocketIoObserver#NOOP} when none was set). */
+  public SocketIoObserver observer() {
+    return observer;
+  }
+
   /** Builds {@link SocketIoOptions}. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(45);
@@ -86,6 +94,7 @@ public final class SocketIoOptions {
     private Lane timers;
     private AdapterFactory adapter = AdapterContext::local;
     private RecoveryOptions recovery;
+    private SocketIoObserver observer = SocketIoObserver.NOOP;
 
     private Builder() {}
 
@@ -151,6 +160,12 @@ public final class SocketIoOptions {
     /** Turns connection state recovery on with these options (null turns it off). */
     public Builder connectionStateRecovery(RecoveryOptions options) {
       this.recovery = options;
+      return this;
+    }
+
+    /** Receives the server's operational events (e.g. {@code SocketIoMetrics} of engineio-micrometer). */
+    public Builder observer(SocketIoObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 

@@ -78,9 +78,12 @@ public final class SocketIoServer implements AutoCloseable {
   /** Connection state recovery's store, or null when recovery is off. */
   private final RecoveryStore recovery;
 
+  private final SocketIoObserver observer;
+
   private SocketIoServer(EngineIoServer engine, SocketIoOptions options) {
     this.engine = engine;
     this.options = options;
+    this.observer = ObserverGuard.of(options.observer());
     if (options.timers() != null) {
       this.timers = options.timers();
       this.ownTimers = null;
@@ -103,6 +106,7 @@ public final class SocketIoServer implements AutoCloseable {
             ? null
             : new RecoveryStore(options.connectionStateRecovery(), clock::nowMillis);
     this.main = of("/");
+    observer.serverCreated(this);
   }
 
   /** Attaches a server with the default options to {@code engine}. */
@@ -350,6 +354,7 @@ public final class SocketIoServer implements AutoCloseable {
   /** A failure of application code: counted by {@link #listenerErrors()}, then passed to the hook. */
   void reportError(SocketIoSocket socket, Throwable error) {
     listenerErrors.incrementAndGet();
+    observer.listenerError(socket, error);
     deliverError(socket, error);
   }
 
@@ -405,8 +410,14 @@ public final class SocketIoServer implements AutoCloseable {
       ns.members--;
       if (ns.members <= 0 && ns.parent() != null && namespaces.remove(ns.name(), ns)) {
         closeAdapter(ns);
+        observer.namespaceRemoved(ns);
       }
     }
+  }
+
+  /** The guarded observer of {@link SocketIoOptions#observer()}. */
+  SocketIoObserver observer() {
+    return observer;
   }
 
   void removed(Client c) {

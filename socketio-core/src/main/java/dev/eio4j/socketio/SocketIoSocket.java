@@ -604,6 +604,7 @@ public final class SocketIoSocket {
     if (volatileFlag && !conn().isWritable()) {
       return false;
     }
+    client.server().observer().eventOut(this, event);
     if (pid != null && !volatileFlag) { // connection state recovery: stored with an offset
       return client
               .server()
@@ -634,6 +635,7 @@ public final class SocketIoSocket {
     PendingAck pending = new PendingAck(future);
     // registered before the timer exists: the timeout always finds (and removes) the entry
     acks.put(ackId, pending);
+    client.server().observer().ackPending(this);
     pending.timer =
         client
             .server()
@@ -646,10 +648,12 @@ public final class SocketIoSocket {
                             () -> {
                               PendingAck p = acks.remove(ackId);
                               if (p != null) {
+                                client.server().observer().ackTimedOut(this);
                                 p.future.completeExceptionally(
                                     new TimeoutException("operation has timed out"));
                               }
                             }));
+    client.server().observer().eventOut(this, event);
     if (!connected() || !client.send(SioPacket.event(nsp.name(), ackId, data))) {
       PendingAck p = acks.remove(ackId);
       if (p != null) {
@@ -840,6 +844,7 @@ public final class SocketIoSocket {
     } else {
       register.run();
     }
+    client.server().observer().socketConnected(this);
     for (Consumer<SocketIoSocket> l : nsp.connectionListenerChain()) {
       try {
         l.accept(this);
@@ -855,6 +860,7 @@ public final class SocketIoSocket {
       case ACK, BINARY_ACK -> {
         PendingAck pending = acks.remove(p.id());
         if (pending != null) {
+          client.server().observer().ackAnswered(this);
           pending.timer.cancel();
           pending.future.complete((ArrayNode) p.data());
         } else {
@@ -877,6 +883,7 @@ public final class SocketIoSocket {
       args.add(data.get(i));
     }
     Ack ack = p.hasId() ? new IncomingAck(p.id()) : NO_ACK;
+    client.server().observer().eventIn(this, event);
     for (AnyListener l : anyListeners) {
       try {
         l.onEvent(event, args);
@@ -1042,6 +1049,7 @@ public final class SocketIoSocket {
     }
     boolean wasConnected = state == 1;
     if (wasConnected) {
+      client.server().observer().socketDisconnected(this, reason);
       fire(disconnecting, reason);
     }
     // connection state recovery: the session is kept once this socket is out of the namespace, so
