@@ -64,7 +64,30 @@ final class Balancer implements AutoCloseable {
             + " is not installed (apt-get install "
             + recipe.binary
             + "; .ci/run installs it): the cluster recipe tests need it");
-    int port = freePort();
+    // the free port is found by binding and releasing it: another process may take it in between,
+    // so a start that fails on an address in use is tried again on another port
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start(recipe, nodePorts, binary, freePort());
+      } catch (PortTaken e) {
+        if (attempt == 3) {
+          throw new AssertionError(e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** The balancer could not bind its port. */
+  private static final class PortTaken extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  private static Balancer start(Recipe recipe, List<Integer> nodePorts, Path binary, int port)
+      throws Exception {
     Path dir = Files.createTempDirectory("eio4j-" + recipe.name().toLowerCase() + "-");
     List<String> cmd = new ArrayList<>();
     switch (recipe) {
@@ -135,6 +158,10 @@ final class Balancer implements AutoCloseable {
       b.awaitListening();
     } catch (Throwable t) {
       b.close();
+      String logs = b.logs();
+      if (logs.contains("in use")) {
+        throw new PortTaken("port " + port + " was taken:\n" + logs);
+      }
       throw t;
     }
     return b;
