@@ -33,7 +33,12 @@ final class Balancer implements AutoCloseable {
      * The negative control: docs/cluster/nginx.conf with the map's tag lines deleted, so every request
      * goes round robin, as behind a balancer that knows nothing about sids.
      */
-    NGINX_ROUND_ROBIN("nginx");
+    NGINX_ROUND_ROBIN("nginx"),
+    /**
+     * The recipe docs/cluster.md warns against: docs/cluster/nginx.conf with every request sent to the
+     * {@code eio_any} upstream, balanced by {@code hash $arg_sid consistent}.
+     */
+    NGINX_HASH_SID("nginx");
 
     final String binary;
 
@@ -91,7 +96,7 @@ final class Balancer implements AutoCloseable {
     Path dir = Files.createTempDirectory("eio4j-" + recipe.name().toLowerCase() + "-");
     List<String> cmd = new ArrayList<>();
     switch (recipe) {
-      case NGINX, NGINX_ROUND_ROBIN -> {
+      case NGINX, NGINX_ROUND_ROBIN, NGINX_HASH_SID -> {
         String site = read("nginx.conf");
         site = replace(site, "listen 8080;", "listen 127.0.0.1:" + port + ";");
         site = nodes(site, nodePorts);
@@ -99,6 +104,12 @@ final class Balancer implements AutoCloseable {
           String without = site.replaceAll("(?m)^\\s*~\\^n0\\d\\s+eio_n0\\d;\\n", "");
           assertThat(without).isNotEqualTo(site);
           site = without;
+        }
+        if (recipe == Recipe.NGINX_HASH_SID) {
+          site = replace(site, "proxy_pass http://$eio_upstream;", "proxy_pass http://eio_any;");
+          site =
+              replace(
+                  site, "upstream eio_any {", "upstream eio_any {\n    hash $arg_sid consistent;");
         }
         Files.writeString(dir.resolve("eio4j.conf"), site);
         // the main file of a Debian install, reduced to what a test needs (paths in a temp dir)
