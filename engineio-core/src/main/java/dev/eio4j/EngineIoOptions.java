@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
  *   <tr><td>cors</td><td>off</td></tr>
  *   <tr><td>allowRequest</td><td>none (allow all)</td></tr>
  *   <tr><td>idGenerator</td><td>120 random bits, 20 URL-safe chars</td></tr>
+ *   <tr><td>nodeId</td><td>none: single node, sids carry no tag</td></tr>
  *   <tr><td>initialHeaders / headers</td><td>none</td></tr>
  *   <tr><td>httpCompression</td><td>on, threshold 1024 bytes</td></tr>
  *   <tr><td>perMessageDeflate</td><td>off</td></tr>
@@ -91,6 +92,7 @@ public final class EngineIoOptions {
   private final CorsOptions cors;
   private final AllowRequest allowRequest;
   private final IdGenerator idGenerator;
+  private final String nodeId;
   private final HeadersHook initialHeaders;
   private final HeadersHook headers;
   private final boolean httpCompression;
@@ -120,6 +122,7 @@ public final class EngineIoOptions {
     this.cors = b.cors;
     this.allowRequest = b.allowRequest;
     this.idGenerator = b.idGenerator;
+    this.nodeId = b.nodeId;
     this.initialHeaders = b.initialHeaders;
     this.headers = b.headers;
     this.httpCompression = b.httpCompression;
@@ -229,6 +232,16 @@ public final class EngineIoOptions {
   /** The session id generator, or null for the default. */
   public IdGenerator idGenerator() {
     return idGenerator;
+  }
+
+  /**
+   * This node's tag in a cluster, three characters {@code [a-z0-9]}, or null on a single node. With a
+   * tag every session id starts with it (then 120 random bits), so a balancer or another node can tell
+   * from the sid alone which node owns the session (docs/cluster.md); a custom {@link #idGenerator()}
+   * must keep it as the prefix, or the handshake fails with code 3.
+   */
+  public String nodeId() {
+    return nodeId;
   }
 
   /** Hook for the handshake response / direct-WebSocket 101, or null. */
@@ -352,6 +365,7 @@ public final class EngineIoOptions {
         + overflowPolicy
         + ", maxSessions="
         + (maxSessions == 0 ? "unlimited" : maxSessions)
+        + (nodeId == null ? "" : ", nodeId=" + nodeId)
         + "}";
   }
 
@@ -385,6 +399,7 @@ public final class EngineIoOptions {
     CorsOptions cors;
     AllowRequest allowRequest;
     IdGenerator idGenerator;
+    String nodeId;
     HeadersHook initialHeaders;
     HeadersHook headers;
     boolean httpCompression = true;
@@ -420,6 +435,7 @@ public final class EngineIoOptions {
       cors = o.cors;
       allowRequest = o.allowRequest;
       idGenerator = o.idGenerator;
+      nodeId = o.nodeId;
       initialHeaders = o.initialHeaders;
       headers = o.headers;
       httpCompression = o.httpCompression;
@@ -543,6 +559,22 @@ public final class EngineIoOptions {
       return self();
     }
 
+    /**
+     * This node's tag in a cluster: exactly three characters {@code [a-z0-9]} (null: a single node, the
+     * default). Every session id then starts with the tag, followed by 120 random bits; a custom id
+     * generator must return ids that start with it.
+     */
+    public B nodeId(String tag) {
+      if (tag != null && !isNodeId(tag)) {
+        throw new IllegalArgumentException(
+            "nodeId must be exactly 3 characters a-z or 0-9, got: \""
+                + (tag.length() > 20 ? tag.substring(0, 20) + "..." : tag)
+                + "\"");
+      }
+      nodeId = tag;
+      return self();
+    }
+
     /** Hook for the handshake response (the reference's {@code initial_headers}). */
     public B initialHeaders(HeadersHook h) {
       initialHeaders = h;
@@ -651,6 +683,20 @@ public final class EngineIoOptions {
         throw new IllegalStateException("no transport enabled");
       }
       return new EngineIoOptions(this);
+    }
+
+    /** Whether {@code s} is a valid node tag: exactly 3 characters {@code [a-z0-9]}. */
+    static boolean isNodeId(String s) {
+      if (s.length() != 3) {
+        return false;
+      }
+      for (int i = 0; i < 3; i++) {
+        char c = s.charAt(i);
+        if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static Duration positive(Duration d, String name) {

@@ -155,6 +155,7 @@ class EngineIoOptionsTest {
       case "overflowPolicy" -> d.overflowPolicy().name();
       case "maxSessions" ->
           d.maxSessions() == 0 ? "0 (unlimited)" : String.valueOf(d.maxSessions());
+      case "nodeId" -> d.nodeId() == null ? "none" : d.nodeId();
       case "idGenerator" ->
           d.idGenerator() == null
               ? "120 random bits, 20 URL-safe chars"

@@ -131,8 +131,9 @@ final class HandshakeGate {
 
   private String newId(EngineRequest req) {
     IdGenerator gen = options.idGenerator();
+    String tag = options.nodeId();
     if (gen == null) {
-      return SidGenerator.next();
+      return SidGenerator.next(tag);
     }
     try {
       String id = gen.generate(req);
@@ -140,6 +141,11 @@ final class HandshakeGate {
       // decides
       if (id == null || id.isEmpty() || sessions.contains(id)) {
         log.warn("idGenerator returned an empty or duplicate id");
+        return null;
+      }
+      if (tag != null && (id.length() <= tag.length() || !id.startsWith(tag))) {
+        // a sid without this node's tag would be routed to another node by the balancer
+        log.warn("idGenerator returned an id without the node tag {}: {}", tag, LogSafe.escape(id));
         return null;
       }
       return id;

@@ -19,4 +19,12 @@ public final class SidGenerator {
     RANDOM.nextBytes(b);
     return ENCODER.encodeToString(b);
   }
+
+  /**
+   * A new id for a node of a cluster: its tag, then the same 120 random bits (23 characters in all), so
+   * the owner can be read from the first three characters (docs/cluster.md).
+   */
+  public static String next(String nodeId) {
+    return nodeId == null ? next() : nodeId + next();
+  }
 }

@@ -279,6 +279,11 @@ public final class Main {
         out,
         "--connect-timeout MS",
         "--socketio: close a connection that joined no namespace within this time [45000]");
+    row(
+        out,
+        "--node-id TAG",
+        "this node's tag in a cluster, 3 chars a-z0-9: every sid starts with it, so a balancer"
+            + " can route by sid (docs/cluster.md) [none]");
     row(out, "--help", "print this help");
   }
 

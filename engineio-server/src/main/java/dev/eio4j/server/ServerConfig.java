@@ -46,7 +46,8 @@ record ServerConfig(
           "--tls-key",
           "--tls-keystore",
           "--tls-keystore-password",
-          "--connect-timeout");
+          "--connect-timeout",
+          "--node-id");
 
   /** The default path with {@code --socketio}: Socket.IO clients' default. */
   static final String SOCKETIO_PATH = "/socket.io";
@@ -135,6 +136,14 @@ record ServerConfig(
         case "--socketio" -> socketio = true;
         case "--connect-timeout" ->
             connectTimeout = Duration.ofMillis(intValue(v, a, 1, Integer.MAX_VALUE));
+        case "--node-id" -> {
+          try {
+            b.nodeId(v);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "--node-id must be exactly 3 characters a-z or 0-9, e.g. n01", e);
+          }
+        }
         default -> throw new IllegalArgumentException("unknown flag: " + a);
       }
     }

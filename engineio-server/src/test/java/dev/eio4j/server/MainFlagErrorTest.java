@@ -21,7 +21,8 @@ class MainFlagErrorTest {
       strings = {
         "--port|0|--cors-origin|*|--cors-credentials",
         "--port|0|--cors-origin|https://a.example,,https://b.example",
-        "--port|abc"
+        "--port|abc",
+        "--port|0|--node-id|N01"
       })
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aBadFlagIsAOneLineErrorAndExitStatus2(String joined) throws Exception {

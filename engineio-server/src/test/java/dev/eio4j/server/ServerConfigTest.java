@@ -74,6 +74,21 @@ class ServerConfigTest {
   }
 
   @Test
+  void nodeIdTagsTheSessionIds() {
+    assertThat(ServerConfig.parse(new String[0]).options().nodeId()).isNull();
+    assertThat(ServerConfig.parse(new String[] {"--node-id", "n01"}).options().nodeId())
+        .isEqualTo("n01");
+    assertThat(ServerConfig.parse(new String[] {"--node-id=z9a"}).options().nodeId())
+        .isEqualTo("z9a");
+    for (String bad : new String[] {"N01", "n1", "n001", "n-1"}) {
+      assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--node-id", bad}))
+          .hasMessageStartingWith("--node-id must be exactly 3 characters");
+    }
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--node-id"}))
+        .hasMessageContaining("--node-id needs a value");
+  }
+
+  @Test
   void socketioServesAtSocketIoPathWithAConnectTimeout() {
     ServerConfig off = ServerConfig.parse(new String[0]);
     assertThat(off.socketio()).isFalse();

@@ -86,6 +86,12 @@ public class EngineIoProperties {
   private int maxPacketsPerPayload = 10_000;
 
   /**
+   * This node's tag in a cluster: 3 characters a-z or 0-9 that start every session id, so a balancer can
+   * route each request to the node that owns its session; none on a single node.
+   */
+  private String nodeId;
+
+  /**
    * Threads of the pool that runs the sessions' lanes (each session is a serial queue on it); 0 for the
    * number of cores, at least 2. Socket callbacks run there unless a listenerExecutor is set.
    */
@@ -306,6 +312,7 @@ public class EngineIoProperties {
         .overflowPolicy(overflowPolicy)
         .maxSessions(maxSessions)
         .maxPacketsPerPayload(maxPacketsPerPayload)
+        .nodeId(blankToNull(nodeId))
         .cookie(cookie.toOptions())
         .cors(cors.toOptions());
     return builder;
@@ -462,6 +469,14 @@ public class EngineIoProperties {
 
   public void setMaxSessions(int maxSessions) {
     this.maxSessions = maxSessions;
+  }
+
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  public void setNodeId(String nodeId) {
+    this.nodeId = nodeId;
   }
 
   public int getMaxPacketsPerPayload() {

@@ -74,6 +74,7 @@ class EngineIoPropertiesTest {
             Map.entry("engineio.initial-packet", "hello"),
             Map.entry("engineio.overflow-policy", "close"),
             Map.entry("engineio.max-sessions", "10"),
+            Map.entry("engineio.node-id", "n07"),
             Map.entry("engineio.max-packets-per-payload", "500"),
             Map.entry("engineio.cookie.enabled", "true"),
             Map.entry("engineio.cookie.name", "eio"),
@@ -95,6 +96,7 @@ class EngineIoPropertiesTest {
     assertThat(o.overflowPolicy()).isEqualTo(OverflowPolicy.CLOSE);
     assertThat(o.maxSessions()).isEqualTo(10);
     assertThat(o.maxPacketsPerPayload()).isEqualTo(500);
+    assertThat(o.nodeId()).isEqualTo("n07");
     assertThat(o.cookie()).isEqualTo(CookieOptions.named("eio"));
     assertThat(o.cors()).isNotNull();
     assertThat(o.cors().credentials()).isTrue();
