@@ -2,6 +2,7 @@ package dev.eio4j.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eio4j.socketio.RecoveryOptions;
 import dev.eio4j.socketio.SocketIoOptions;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
@@ -20,7 +21,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 /** Every plain {@link SocketIoOptions} accessor has a {@code socketio.*} property with its default. */
 class SocketIoPropertiesTest {
   /** Options that are code, not plain values: set with a {@link SocketIoOptionsCustomizer}. */
-  static final Set<String> CODE_OPTIONS = Set.of("timers", "observer");
+  static final Set<String> CODE_OPTIONS = Set.of("timers", "observer", "adapter");
 
   @Test
   void theDefaultsAreTheCoresDefaults() throws Exception {
@@ -66,6 +67,28 @@ class SocketIoPropertiesTest {
     assertThat(o.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(o.maxAttachments()).isEqualTo(3);
     assertThat(o.maxNamespacesPerConnection()).isEqualTo(7);
+  }
+
+  @Test
+  void recoveryPropertiesBindAndItsDefaultsAreTheCoresDefaults() {
+    SocketIoProperties p =
+        new Binder(
+                new MapConfigurationPropertySource(
+                    Map.of(
+                        "socketio.connection-state-recovery.enabled", "true",
+                        "socketio.connection-state-recovery.max-disconnection-duration", "30s",
+                        "socketio.connection-state-recovery.skip-middlewares", "false",
+                        "socketio.connection-state-recovery.max-packets", "50",
+                        "socketio.connection-state-recovery.max-bytes", "4096",
+                        "socketio.connection-state-recovery.max-sessions", "9")))
+            .bind("socketio", SocketIoProperties.class)
+            .get();
+    assertThat(p.applyTo(SocketIoOptions.builder()).build().connectionStateRecovery())
+        .isEqualTo(new RecoveryOptions(Duration.ofSeconds(30), false, 50, 4096, 9));
+    SocketIoProperties.Recovery defaults = new SocketIoProperties().getConnectionStateRecovery();
+    defaults.setEnabled(true);
+    RecoveryOptions core = RecoveryOptions.of(Duration.ofMinutes(2), true);
+    assertThat(defaults.toOptions()).isEqualTo(core);
   }
 
   /** The public no-argument accessors of {@link SocketIoOptions}. */
