@@ -11,7 +11,6 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,12 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One polling request over an {@link AsyncContext}: no thread waits while a poll is held. The body is
  * read with a {@link ReadListener} and counted as it streams in a {@link BoundedBody} (never more than
- * one byte beyond the limit is kept); the response is written with a {@link WriteListener}. {@link #respond} and {@link #abort} may be called
+ * one byte beyond the limit is kept); the response is written on a container thread once it is ready (see {@link #write}). {@link #respond} and {@link #abort} may be called
  * from any thread, once.
  */
 public final class ServletHttpExchange implements HttpExchange, AsyncListener {
   private static final Logger log = LoggerFactory.getLogger(ServletHttpExchange.class);
-  private static final int WRITE_CHUNK = 64 * 1024;
 
   private final AsyncContext async;
   private final HttpServletRequest req;
@@ -99,11 +97,39 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
       handler.onBody(new byte[0]);
       return;
     }
+    ServletInputStream in;
     try {
-      ServletInputStream in = req.getInputStream();
-      in.setReadListener(new BodyReader(in, limit, announced, handler));
+      in = req.getInputStream();
     } catch (IOException | IllegalStateException e) {
       handler.onError(e);
+      return;
+    }
+    BodyReader reader = new BodyReader(in, limit, announced, handler);
+    onContainerThread(
+        () -> {
+          try {
+            in.setReadListener(reader);
+          } catch (IllegalStateException e) {
+            reader.onError(e);
+          }
+        },
+        () -> reader.onError(new IOException("the container refused the body read")));
+  }
+
+  /**
+   * Runs {@code task} on a container thread ({@link AsyncContext#start}), or {@code refused} when the
+   * container will not. The body listener and the response are set up there, never on the caller's
+   * thread (usually a session lane): Tomcat answers a {@code setReadListener} from a thread that is not
+   * processing the request by running the connection's pending work on that very thread, which may
+   * include the next request of a keep-alive connection (seen: a lane that answered a handshake served
+   * the client's WebSocket upgrade for that session inside its own task).
+   */
+  private void onContainerThread(Runnable task, Runnable refused) {
+    try {
+      async.start(task);
+    } catch (RuntimeException e) {
+      log.debug("async start refused for {}: {}", request, e.toString());
+      refused.run();
     }
   }
 
@@ -190,41 +216,27 @@ public final class ServletHttpExchange implements HttpExchange, AsyncListener {
         complete();
         return;
       }
-      ServletOutputStream out = resp.getOutputStream();
-      out.setWriteListener(new BodyWriter(out, body));
-    } catch (IOException | RuntimeException e) {
+      onContainerThread(() -> write(body), this::complete);
+    } catch (RuntimeException e) {
       log.debug("response failed for {}: {}", request, e.toString());
       complete();
     }
   }
 
-  /** Writes the body whenever the connection can take it; container threads. */
-  private final class BodyWriter implements WriteListener {
-    private final ServletOutputStream out;
-    private final byte[] body;
-    private int written;
-
-    BodyWriter(ServletOutputStream out, byte[] body) {
-      this.out = out;
-      this.body = body;
-    }
-
-    @Override
-    public void onWritePossible() throws IOException {
-      while (out.isReady()) {
-        if (written == body.length) {
-          complete();
-          return;
-        }
-        int n = Math.min(WRITE_CHUNK, body.length - written);
-        out.write(body, written, n);
-        written += n;
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      log.debug("writing the response failed for {}: {}", request, t.toString());
+  /**
+   * Writes the body with a plain (blocking) write on a container thread, then completes the cycle. Not
+   * through a {@code WriteListener}: Tomcat serves the connection's next request inside the write event
+   * that completed the cycle, and a WebSocket upgraded there is never registered for reading (its frames
+   * are never delivered). The write is bounded by the container's write timeout.
+   */
+  private void write(byte[] body) {
+    try {
+      ServletOutputStream out = resp.getOutputStream();
+      out.write(body);
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      log.debug("writing the response failed for {}: {}", request, e.toString());
+    } finally {
       complete();
     }
   }
