@@ -82,7 +82,11 @@ for c in $CASES; do
   for r in $(seq 1 "$RUNS"); do
     for impl in ours node nsio; do
       port=$(free_port)
-      start_server "$impl" "$port" "$OUT/$c-$r-$impl.server.log"
+      if ! start_server "$impl" "$port" "$OUT/$c-$r-$impl.server.log"; then
+        echo "{\"case\":\"$c\",\"run\":$r,\"impl\":\"$impl\",\"result\":{\"error\":\"server did not start\"}}" >>"$OUT/results.jsonl"
+        cleanup
+        continue
+      fi
       heap=jvm; [ "$impl" = node ] && heap=node
       json="{\"url\":\"http://127.0.0.1:$port\",$(case_args "$c"),\"size\":32,\"warmup\":$WARMUP,\"duration\":$DURATION,\"pid\":$(pgrep -P "$SERVER_PID" | head -1),\"heap\":\"$heap\"}"
       echo "$c run $r $impl: $json" >&2
